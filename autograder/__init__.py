@@ -1,0 +1,1 @@
+"""The deep Q-learning homework's grader: CLI, isolated test runner, instructor tools."""

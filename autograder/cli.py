@@ -1,0 +1,124 @@
+"""Command line: ``python -m autograder {grade,check,assign,fixtures} ...``."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from autograder import assign, fixtures, grading
+from autograder.parts import PARTS, part_named
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _parts(names: list[str] | None):
+    if not names:
+        return list(PARTS)
+    return [part_named(name) for name in names]
+
+
+def _submission(path: str) -> Path:
+    directory = Path(path)
+    if not directory.is_dir():
+        raise SystemExit(f"error: {path} is not a directory. Pass the folder that holds your "
+                         f"modules (e.g. assignments/).")
+    expected = [part.filename for part in PARTS]
+    if not any((directory / name).is_file() for name in expected):
+        raise SystemExit(f"error: {path} holds none of the graded files ({', '.join(expected)}). "
+                         "Pass the folder laid out like assignments/.")
+    return directory
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    if args.results:
+        grading.write_json_atomically(Path(args.results), grading.fallback_results("grader started"))
+    submission = _submission(args.directory)
+    report = grading.grade(submission, _parts(args.part))
+    print(grading.format_report(report, show_passed=args.verbose))
+    if args.results:
+        grading.write_json_atomically(Path(args.results), grading.gradescope_results(report))
+        print(f"wrote {args.results}")
+    return 1 if report.internal_errors else 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    submission = _submission(args.directory)
+    part = part_named(args.part)
+    report = grading.grade(submission, [part], visibilities=("public",))
+    print(grading.format_report(report, show_passed=True))
+    if report.score == report.max_score and report.max_score > 0:
+        print(f"All public tests of {part.name} pass. Hidden tests check more cases when you submit.")
+    return 0 if report.score == report.max_score and not report.internal_errors else 1
+
+
+def cmd_assign(args: argparse.Namespace) -> int:
+    source, target = REPO_ROOT / "solutions", REPO_ROOT / "assignments"
+    try:
+        if args.check:
+            changed = assign.differences(assign.render(source), target)
+            if changed:
+                print("assignments/ is out of date with solutions/ in:", file=sys.stderr)
+                for path in changed:
+                    print(f"  assignments/{path}", file=sys.stderr)
+                print("Run: python -m autograder assign", file=sys.stderr)
+                return 1
+            print("assignments/ matches solutions/")
+            return 0
+        changed = assign.write(source, target)
+    except assign.MarkerError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"assignments/ regenerated ({len(changed)} file(s) changed)")
+    return 0
+
+
+def cmd_fixtures(args: argparse.Namespace) -> int:
+    files = fixtures.build()
+    stale = fixtures.stale(files)
+    if args.check:
+        for path in stale:
+            print(f"out of date: {path.relative_to(REPO_ROOT)}", file=sys.stderr)
+        if stale:
+            print("Run: python -m autograder fixtures", file=sys.stderr)
+        return 1 if stale else 0
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    print(f"wrote {len(files)} fixture file(s), {len(stale)} changed")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    grade = commands.add_parser("grade", help="grade a submission (all tests, public and hidden)")
+    grade.add_argument("directory", nargs="?", default="assignments",
+                       help="folder laid out like assignments/ (default: assignments)")
+    grade.add_argument("--part", action="append", help="grade only this part (repeatable)")
+    grade.add_argument("--results", help="also write Gradescope's results.json here")
+    grade.add_argument("-v", "--verbose", action="store_true", help="list passed tests too")
+    grade.set_defaults(run=cmd_grade)
+
+    check = commands.add_parser("check", help="run one part's public tests on your work")
+    check.add_argument("part", help=f"one of: {', '.join(p.name for p in PARTS)}")
+    check.add_argument("directory", nargs="?", default="assignments")
+    check.set_defaults(run=cmd_check)
+
+    make = commands.add_parser("assign", help="generate assignments/ from solutions/")
+    make.add_argument("--check", action="store_true", help="only report files that differ")
+    make.set_defaults(run=cmd_assign)
+
+    golden = commands.add_parser("fixtures", help="regenerate golden fixtures from solutions/")
+    golden.add_argument("--check", action="store_true", help="only report stale fixture files")
+    golden.set_defaults(run=cmd_fixtures)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except KeyError as error:
+        print(f"error: {error.args[0]}", file=sys.stderr)
+        return 2

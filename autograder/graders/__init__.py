@@ -1,0 +1,1 @@
+"""Grader tests: one module per part, in ``public/`` (shipped to students) and ``hidden/``."""

@@ -1,0 +1,156 @@
+"""Checks on replay-buffer output, shared by the public and hidden replay_buffer tests.
+
+Transition k of a fixture has reward k + 1 and every other field derived from k (see
+``autograder.fixtures.make_transitions``), so each sampled row names the transition it
+came from and can be compared with it field by field. Which transitions are stored is
+read off large samples; nothing here depends on how the buffer keeps them.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from autograder.graders.support import fail, show
+
+FIELDS = ("observations", "actions", "rewards", "next_observations", "terminated", "truncated")
+FALSE_ALARM = 1e-6  # per uniformity check; a whole grading run has fewer than 100 of them
+
+
+def expected_layout(batch_size: int, obs_shape: list[int], action_dim: int | None) -> dict[str, tuple[str, list[int]]]:
+    action = ("int64", [batch_size]) if action_dim is None else ("float32", [batch_size, action_dim])
+    return {
+        "observations": ("float32", [batch_size, *obs_shape]),
+        "actions": action,
+        "rewards": ("float32", [batch_size]),
+        "next_observations": ("float32", [batch_size, *obs_shape]),
+        "terminated": ("float32", [batch_size]),
+        "truncated": ("float32", [batch_size]),
+    }
+
+
+def check_layout(batch: dict[str, Any], batch_size: int, obs_shape: list[int], action_dim: int | None) -> None:
+    """Every field has the documented dtype and shape."""
+    for name, (dtype, shape) in expected_layout(batch_size, obs_shape, action_dim).items():
+        got_dtype, got_shape = batch[name]["dtype"], batch[name]["shape"]
+        if got_shape != shape:
+            hint = ""
+            if got_shape == shape + [1]:
+                hint = " An extra trailing axis of size 1: store scalars as [capacity], not [capacity, 1]."
+            elif name == "actions" and action_dim is None and len(got_shape) == 2:
+                hint = " Discrete actions are one int per transition: shape [B], not [B, 1]."
+            fail(f"sample({batch_size}) returned batch.{name} with shape {got_shape}; expected {shape}.{hint}")
+        if got_dtype != dtype:
+            hint = {
+                "float64": " numpy arrays default to float64: allocate storage with dtype=np.float32.",
+                "bool": " Store the flags as float32 (0.0/1.0) so that 1 - terminated works in the target.",
+            }.get(got_dtype, "")
+            if name == "actions" and action_dim is None:
+                hint = " Discrete actions index Q-values (torch.gather needs int64)."
+            fail(f"batch.{name} has dtype {got_dtype}; expected {dtype}.{hint}")
+
+
+def row_ids(batch: dict[str, Any], transitions: dict[str, np.ndarray], added: int) -> np.ndarray:
+    """The index of the transition behind each sampled row, after checking every field of
+    the row against that transition."""
+    rewards = batch["rewards"]["values"]
+    ids = np.rint(rewards).astype(np.int64) - 1
+    bad = (np.abs(rewards - np.rint(rewards)) > 1e-6) | (ids < 0) | (ids >= added)
+    if np.any(bad):
+        value = rewards[np.flatnonzero(bad)[0]]
+        if value == 0:
+            fail("sample() returned a row whose fields are all zero: a slot that was never written. "
+                 "Likely cause: drawing indices from the whole capacity instead of only the "
+                 "filled part, or from one slot too many.")
+        fail(f"sample() returned a reward {value:g} that was never added. The buffer is not "
+             "returning the stored transitions.")
+    sources = {
+        "observations": transitions["obs"],
+        "actions": transitions["actions"],
+        "next_observations": transitions["next_obs"],
+        "terminated": transitions["terminated"].astype(np.float64),
+        "truncated": transitions["truncated"].astype(np.float64),
+    }
+    for name, source in sources.items():
+        expected = source[ids].astype(np.float64)
+        got = batch[name]["values"].reshape(expected.shape) if batch[name]["values"].size == expected.size else None
+        if got is None:
+            fail(f"batch.{name} has {batch[name]['values'].size} values for {len(ids)} rows.")
+        mismatch = ~np.isclose(got, expected, atol=1e-6, rtol=1e-6)
+        if np.any(mismatch):
+            row = int(np.flatnonzero(mismatch.reshape(len(ids), -1).any(axis=1))[0])
+            detail = _describe_mismatch(name, got[row], expected[row], transitions, ids[row], sources)
+            fail(f"Row {row} of the batch has reward {ids[row] + 1} (transition #{ids[row]}), but its "
+                 f"{name} is {show(got[row])} instead of {show(expected[row])}. {detail}".strip())
+    return ids
+
+
+def _describe_mismatch(name: str, got: np.ndarray, expected: np.ndarray,
+                       transitions: dict[str, np.ndarray], index: int, sources: dict) -> str:
+    if name in ("terminated", "truncated"):
+        other = "truncated" if name == "terminated" else "terminated"
+        either = float(transitions["terminated"][index] or transitions["truncated"][index])
+        if name == "terminated" and float(np.ravel(got)[0]) == either:
+            return ("It looks like terminated or truncated was stored as the terminal flag; store "
+                    "terminated alone (a time limit is not a terminal state: the target must still "
+                    "bootstrap there).")
+        if float(np.ravel(got)[0]) == float(sources[other][index]):
+            return f"It looks like the {other} flag was stored in place of {name}."
+        return f"Check how {name} is stored."
+    for other_name, source in sources.items():
+        if other_name != name and source[index].shape == np.shape(got) and np.allclose(source[index], got):
+            return f"It holds the transition's {other_name}: two fields are swapped."
+    return "The fields of one row must all come from the same transition: index every array with the same indices."
+
+
+def expect_stored(ids: np.ndarray, added: int, capacity: int, context: str) -> None:
+    """The sampled ids cover exactly the newest ``min(added, capacity)`` transitions."""
+    expected = set(range(max(0, added - capacity), added))
+    seen = set(int(i) for i in np.unique(ids))
+    stale = sorted(seen - expected)
+    missing = sorted(expected - seen)
+    if stale:
+        fail(f"{context}: the buffer should hold transitions #{min(expected)}..#{max(expected)} "
+             f"(the {len(expected)} newest), but sampling returned transition(s) #{stale[:6]}, which "
+             "should have been overwritten. Likely cause: the write position does not wrap to "
+             "the oldest slot, or the wrong slot is overwritten.")
+    if missing:
+        fail(f"{context}: the buffer should hold transitions #{min(expected)}..#{max(expected)}, but "
+             f"transition(s) #{missing[:6]} never came out of a large sample. Likely cause: a newer "
+             "transition was written over the wrong slot, or sampling skips part of the buffer.")
+
+
+def uniformity_tolerance(draws: int, stored: int, false_alarm: float = FALSE_ALARM) -> float:
+    """Hoeffding + union bound: for a uniform sampler, every stored item's share of
+    ``draws`` deviates from 1/stored by more than this with probability below
+    ``false_alarm``.  P(|share - 1/n| > eps) <= 2 exp(-2 draws eps^2) for each of n items."""
+    return math.sqrt(math.log(2 * stored / false_alarm) / (2 * draws))
+
+
+def expect_uniform(ids: np.ndarray, stored_ids: list[int], context: str) -> None:
+    counts = np.array([np.sum(ids == i) for i in stored_ids], dtype=np.float64)
+    shares = counts / len(ids)
+    tolerance = uniformity_tolerance(len(ids), len(stored_ids))
+    deviation = np.abs(shares - 1.0 / len(stored_ids))
+    if np.any(deviation > tolerance):
+        worst = int(np.argmax(deviation))
+        newest = sorted(stored_ids)[-3:]
+        fail(f"{context}: each of the {len(stored_ids)} stored transitions should come up about "
+             f"{100 / len(stored_ids):.1f}% of the time, but transition #{stored_ids[worst]} came up "
+             f"{100 * shares[worst]:.1f}% (allowed: ±{100 * tolerance:.1f} points, a margin a fair "
+             f"sampler exceeds with probability below {FALSE_ALARM:g}). Shares of the newest "
+             f"#{newest}: {show(100 * shares[-3:])}%. Draw indices uniformly over all stored slots.")
+
+
+def expect_same_batch(first: dict[str, Any], second: dict[str, Any], message: str) -> None:
+    for name in FIELDS:
+        if first[name]["shape"] != second[name]["shape"] or not np.array_equal(
+            first[name]["values"], second[name]["values"]
+        ):
+            fail(message)
+
+
+def batches_differ(first: dict[str, Any], second: dict[str, Any]) -> bool:
+    return not np.array_equal(first["rewards"]["values"], second["rewards"]["values"])
+

@@ -1,0 +1,75 @@
+"""What grader tests use: points, failures with student-facing messages, fixtures.
+
+A grader test calls the student's code only through the ``student`` fixture (a
+:class:`autograder.sandbox.Worker`), compares in this process, and reports a problem with
+:func:`fail`, whose message is shown to the student as it is: what was expected, what came
+back, and the likely cause. Never a bare ``assert``: its message would be a traceback.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, NoReturn
+
+import numpy as np
+import pytest
+
+from autograder import wire
+from autograder.parts import FIXTURES_DIR
+
+
+class Failure(Exception):
+    """A check failed; the message is written for the student."""
+
+
+def points(value: float) -> pytest.MarkDecorator:
+    """Mark a test as worth ``value`` points."""
+    return pytest.mark.points(value)
+
+
+def fail(message: str) -> NoReturn:
+    raise Failure(message)
+
+
+def expect(condition: bool, message: str) -> None:
+    if not condition:
+        raise Failure(message)
+
+
+def show(values: Any, limit: int = 8) -> str:
+    """A short printable form of an array for messages."""
+    array = np.asarray(values)
+    flat = array.reshape(-1)
+    text = np.array2string(flat[:limit], precision=4, separator=", ", max_line_width=200)
+    if flat.size > limit:
+        text = text[:-1] + ", ...]"
+    return text if array.ndim <= 1 else f"{text} (shape {list(array.shape)})"
+
+
+def expect_close(actual: np.ndarray, expected: np.ndarray, what: str, hint: str = "",
+                 atol: float = 1e-5, rtol: float = 1e-5) -> None:
+    """Fail unless ``actual`` matches ``expected`` in shape and, elementwise, within tolerance."""
+    actual = np.asarray(actual, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    if actual.shape != expected.shape:
+        fail(f"{what}: expected shape {list(expected.shape)}, got {list(actual.shape)}. {hint}".strip())
+    if not np.all(np.isfinite(actual)):
+        fail(f"{what} contains NaN or inf: {show(actual)}. {hint}".strip())
+    close = np.isclose(actual, expected, atol=atol, rtol=rtol)
+    if not np.all(close):
+        where = int(np.flatnonzero(~close.reshape(-1))[0])
+        fail(
+            f"{what}: expected {show(expected)}, got {show(actual)} "
+            f"(first difference at flat index {where}: {expected.reshape(-1)[where]:.6g} vs "
+            f"{actual.reshape(-1)[where]:.6g}). {hint}".strip()
+        )
+
+
+@lru_cache(maxsize=None)
+def _fixture_text(visibility: str, part: str) -> str:
+    path = FIXTURES_DIR / visibility / f"{part}.json"
+    return path.read_text(encoding="utf-8")
+
+
+def load_fixture(visibility: str, part: str) -> dict[str, Any]:
+    """The golden inputs and outputs for one part (a fresh copy each call)."""
+    return wire.loads(_fixture_text(visibility, part))

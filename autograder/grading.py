@@ -1,0 +1,236 @@
+"""Run the grader tests on a submission and turn the outcome into scores and messages.
+
+pytest runs here, in the grader's process, over the grader's own test files; the student's
+code runs only in the worker those tests talk to. Every test ends as a :class:`GradedTest`
+with a score and a message written for the student; the results can be printed as a table
+and written as Gradescope's ``results.json``.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import tempfile
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import pytest
+
+from autograder.graders.support import Failure
+from autograder.parts import GRADERS_DIR, PARTS, Part
+from autograder.sandbox import StudentCrash, StudentError
+
+GRADESCOPE_VISIBILITY = {"public": "visible", "hidden": "after_published"}
+
+
+@dataclass
+class GradedTest:
+    part: str
+    visibility: str
+    name: str
+    nodeid: str
+    max_score: float
+    score: float = 0.0
+    output: str = ""
+    status: str = "failed"  # "passed", "failed", or "error" (a fault in the grader itself)
+    seconds: float = 0.0
+    number: str = ""
+
+
+@dataclass
+class Report:
+    submission: str
+    tests: list[GradedTest] = field(default_factory=list)
+    seconds: float = 0.0
+    internal_errors: list[str] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return sum(test.score for test in self.tests)
+
+    @property
+    def max_score(self) -> float:
+        return sum(test.max_score for test in self.tests)
+
+    def part_scores(self) -> dict[str, tuple[float, float]]:
+        totals: dict[str, tuple[float, float]] = {}
+        for test in self.tests:
+            score, maximum = totals.get(test.part, (0.0, 0.0))
+            totals[test.part] = (score + test.score, maximum + test.max_score)
+        return totals
+
+
+def student_message(error: BaseException) -> tuple[str, str]:
+    """(status, message) for an exception that ended a grader test."""
+    if isinstance(error, Failure):
+        return "failed", str(error)
+    if isinstance(error, StudentError):
+        info = error.info
+        importing = info.get("importing")
+        prefix = f"Importing {importing}.py failed: " if importing else ""
+        if error.kind == "not_implemented":
+            return "failed", f"{prefix}not implemented yet ({info.get('message', '')})."
+        if error.kind == "bad_output":
+            return "failed", f"{prefix}{info.get('message', '')}"
+        where = "".join(f"\n    at {line}" for line in info.get("where", []))
+        return "failed", f"{prefix}your code raised {info.get('type')}: {info.get('message')}{where}"
+    if isinstance(error, StudentCrash):
+        message = f"Your code stopped the test: {error.reason}."
+        tail = error.output_tail.strip()
+        if tail:
+            message += "\nLast output:\n" + tail[-600:]
+        return "failed", message
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+              if "_pytest" not in frame.filename and "pluggy" not in frame.filename]
+    detail = "".join(traceback.format_list(frames[-4:])) + f"{type(error).__name__}: {error}"
+    return "error", f"Internal grader error ({type(error).__name__}); please tell the course staff.\n{detail}"
+
+
+class _Collector:
+    """pytest plugin: one GradedTest per grader test."""
+
+    def __init__(self) -> None:
+        self.results: dict[str, GradedTest] = {}
+        self.order: list[str] = []
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        outcome = yield
+        report = outcome.get_result()
+        result = self.results.get(item.nodeid)
+        if result is None:
+            path = Path(str(item.fspath))
+            marker = item.get_closest_marker("points")
+            doc = (getattr(item, "function", None).__doc__ or item.name).strip().splitlines()[0]
+            result = GradedTest(
+                part=path.stem.removeprefix("test_"),
+                visibility=path.parent.name,
+                name=doc,
+                nodeid=item.nodeid,
+                max_score=float(marker.args[0]) if marker else 0.0,
+            )
+            self.results[item.nodeid] = result
+            self.order.append(item.nodeid)
+        result.seconds += report.duration
+        if report.when == "call" and report.passed:
+            result.status, result.score, result.output = "passed", result.max_score, ""
+        elif report.failed and result.status != "error":
+            error = call.excinfo.value if call.excinfo is not None else RuntimeError(report.longreprtext)
+            result.status, result.output = student_message(error)
+            result.score = 0.0
+
+
+def grader_files(parts: Iterable[Part], visibilities: Iterable[str]) -> list[Path]:
+    return [part.tests(v) for part in parts for v in visibilities if part.tests(v).exists()]
+
+
+def grade(submission: Path, parts: Iterable[Part] = PARTS,
+          visibilities: Iterable[str] = ("public", "hidden"), keyword: str | None = None) -> Report:
+    """Grade ``submission`` (a directory laid out like ``assignments/``)."""
+    submission = Path(submission).resolve()
+    parts = list(parts)
+    files = grader_files(parts, list(visibilities))
+    collector = _Collector()
+    args = [str(path) for path in files] + [
+        "--submission", str(submission),
+        "--rootdir", str(GRADERS_DIR),
+        "-c", str(GRADERS_DIR / "pytest.ini"),
+        "--confcutdir", str(GRADERS_DIR),
+        "--import-mode=importlib",
+        "-p", "no:cacheprovider",
+        "-p", "no:randomly",
+        "-q", "--no-header", "--tb=no", "-rN", "--color=no",
+    ]
+    if keyword:
+        args += ["-k", keyword]
+    start = time.monotonic()
+    captured = io.StringIO()
+    with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
+        exit_code = pytest.main(args, plugins=[collector])
+    report = Report(submission=str(submission), seconds=time.monotonic() - start)
+    if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        report.internal_errors.append(f"pytest exited with {exit_code!r}:\n{captured.getvalue()[-3000:]}")
+    order = {part.name: index for index, part in enumerate(parts, start=1)}
+    counters: dict[str, int] = {}
+    for nodeid in collector.order:
+        result = collector.results[nodeid]
+        counters[result.part] = counters.get(result.part, 0) + 1
+        result.number = f"{order.get(result.part, 0)}.{counters[result.part]}"
+        report.tests.append(result)
+    return report
+
+
+# -- output ------------------------------------------------------------------------------
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def format_report(report: Report, show_passed: bool = False) -> str:
+    lines = []
+    part_titles = {part.name: part.title for part in PARTS}
+    for part, (score, maximum) in report.part_scores().items():
+        lines.append(f"{part_titles.get(part, part):<28} {_fmt(score):>5} / {_fmt(maximum)}")
+        for test in report.tests:
+            if test.part != part or (test.status == "passed" and not show_passed):
+                continue
+            mark = "ok" if test.status == "passed" else "FAIL"
+            lines.append(f"  {mark:<4} {test.number:<5} [{test.visibility}] {test.name} "
+                         f"({_fmt(test.score)}/{_fmt(test.max_score)})")
+            for line in test.output.splitlines():
+                lines.append(f"         {line}")
+    lines.append(f"{'Total':<28} {_fmt(report.score):>5} / {_fmt(report.max_score)}"
+                 f"   ({report.seconds:.1f} s)")
+    for error in report.internal_errors:
+        lines.append(f"GRADER ERROR: {error}")
+    return "\n".join(lines)
+
+
+def gradescope_results(report: Report) -> dict[str, Any]:
+    """The report in Gradescope's results.json format."""
+    tests = []
+    for test in report.tests:
+        entry = {
+            "name": f"{test.part}: {test.name}",
+            "number": test.number,
+            "score": test.score,
+            "max_score": test.max_score,
+            "status": "passed" if test.status == "passed" else "failed",
+            "output": test.output,
+            "visibility": GRADESCOPE_VISIBILITY.get(test.visibility, "after_published"),
+        }
+        tests.append(entry)
+    results: dict[str, Any] = {
+        "score": report.score,
+        "execution_time": round(report.seconds, 2),
+        "stdout_visibility": "hidden",
+        "tests": tests,
+    }
+    if report.internal_errors:
+        results["output"] = "The grader hit an internal error; the course staff has the details."
+        results["extra_data"] = {"internal_errors": report.internal_errors}
+    return results
+
+
+def fallback_results(reason: str) -> dict[str, Any]:
+    """What results.json says if grading never finishes."""
+    return {"score": 0.0, "output": f"Grading did not finish: {reason}", "stdout_visibility": "hidden",
+            "tests": []}
+
+
+def write_json_atomically(path: Path, data: dict[str, Any]) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".results-", suffix=".json")
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        json.dump(data, stream, indent=2)
+        stream.write("\n")
+    os.replace(temporary, path)
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    return {"submission": report.submission, "seconds": report.seconds,
+            "tests": [asdict(test) for test in report.tests]}

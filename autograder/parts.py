@@ -1,0 +1,41 @@
+"""The parts of the homework, in the order they are taught and graded."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+GRADERS_DIR = Path(__file__).resolve().parent / "graders"
+FIXTURES_DIR = GRADERS_DIR / "fixtures"
+VISIBILITIES = ("public", "hidden")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One graded part: a module students fill in, with its public and hidden tests."""
+
+    name: str
+    """The module's name in assignments/ (``<name>.py``) and the part's name in the CLI."""
+    title: str
+    notes: str
+    """The lecture-notes file that explains it, relative to the repository root."""
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.py"
+
+    def tests(self, visibility: str) -> Path:
+        return GRADERS_DIR / visibility / f"test_{self.name}.py"
+
+
+PARTS: tuple[Part, ...] = (
+    Part("replay_buffer", "Replay buffer", "lecture_notes/02_replay_buffers.md"),
+    Part("target_network", "Target networks", "lecture_notes/03_target_networks.md"),
+)
+
+
+def part_named(name: str) -> Part:
+    for part in PARTS:
+        if part.name == name:
+            return part
+    known = ", ".join(part.name for part in PARTS)
+    raise KeyError(f"unknown part {name!r}; the parts are: {known}")

@@ -1,0 +1,176 @@
+"""Input checks used by the assignment modules, so that bad input fails loudly and early.
+
+Each function either returns cleaned values or raises ``ValueError``/``TypeError`` with a
+message that says what was expected and what was given. They are provided code: the
+graded parts are the lines after these calls.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, NamedTuple
+
+import numpy as np
+import torch
+from torch import nn
+
+
+class Transition(NamedTuple):
+    """One cleaned transition, as ``ReplayBuffer.add`` stores it.
+
+    Attributes:
+        obs: float32 ndarray [*obs_shape] (a fresh copy).
+        action: int for a discrete action space; float32 ndarray [action_dim] otherwise.
+        reward: float.
+        next_obs: float32 ndarray [*obs_shape] (a fresh copy).
+        terminated: bool.
+        truncated: bool.
+    """
+
+    obs: np.ndarray
+    action: int | np.ndarray
+    reward: float
+    next_obs: np.ndarray
+    terminated: bool
+    truncated: bool
+
+
+def _as_array(value: Any, name: str) -> np.ndarray:
+    if isinstance(value, torch.Tensor):
+        value = value.detach().cpu().numpy()
+    try:
+        array = np.array(value, dtype=np.float32)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}") from None
+    return array
+
+
+def check_buffer_args(
+    capacity: int, obs_shape: tuple[int, ...], action_dim: int | None
+) -> tuple[int, tuple[int, ...], int | None]:
+    """Validate ``ReplayBuffer(capacity, obs_shape, action_dim)``; return them cleaned."""
+    if isinstance(capacity, bool) or not isinstance(capacity, (int, np.integer)) or capacity < 1:
+        raise ValueError(f"capacity must be a positive integer, got {capacity!r}")
+    try:
+        obs_shape = tuple(int(n) for n in obs_shape)
+    except TypeError:
+        raise TypeError(f"obs_shape must be a tuple of ints such as (4,), got {obs_shape!r}") from None
+    if any(n < 1 for n in obs_shape):
+        raise ValueError(f"obs_shape must have positive sizes, got {obs_shape}")
+    if action_dim is not None and (
+        isinstance(action_dim, bool) or not isinstance(action_dim, (int, np.integer)) or action_dim < 1
+    ):
+        raise ValueError(
+            f"action_dim must be None (discrete actions) or a positive int, got {action_dim!r}"
+        )
+    return int(capacity), obs_shape, None if action_dim is None else int(action_dim)
+
+
+def _as_flag(value: Any, name: str) -> bool:
+    if isinstance(value, torch.Tensor):
+        if value.numel() != 1:
+            raise ValueError(f"{name} must be a single flag, got a tensor of shape {tuple(value.shape)}")
+        value = value.item()
+    if isinstance(value, (bool, np.bool_)) or (isinstance(value, (int, np.integer)) and value in (0, 1)):
+        return bool(value)
+    raise TypeError(f"{name} must be a bool (as returned by env.step), got {value!r}")
+
+
+def check_transition(
+    obs_shape: tuple[int, ...],
+    action_dim: int | None,
+    obs: Any,
+    action: Any,
+    reward: Any,
+    next_obs: Any,
+    terminated: Any,
+    truncated: Any,
+) -> Transition:
+    """Validate one transition for a buffer with ``obs_shape`` and ``action_dim``."""
+    obs_array = _as_array(obs, "obs")
+    next_obs_array = _as_array(next_obs, "next_obs")
+    for name, array in (("obs", obs_array), ("next_obs", next_obs_array)):
+        if array.shape != obs_shape:
+            raise ValueError(
+                f"{name} has shape {array.shape}, but this buffer was created with "
+                f"obs_shape={obs_shape}"
+            )
+    if action_dim is None:
+        if isinstance(action, torch.Tensor) and action.numel() == 1:
+            action = action.item()
+        if isinstance(action, np.ndarray) and action.shape == ():
+            action = action.item()
+        if isinstance(action, bool) or not isinstance(action, (int, np.integer)):
+            raise TypeError(
+                f"this buffer stores discrete actions (action_dim=None), so action must be an "
+                f"int, got {action!r}"
+            )
+        clean_action: int | np.ndarray = int(action)
+    else:
+        clean_action = _as_array(action, "action")
+        if clean_action.shape != (action_dim,):
+            raise ValueError(
+                f"action has shape {clean_action.shape}, but this buffer was created with "
+                f"action_dim={action_dim}"
+            )
+    if isinstance(reward, torch.Tensor) and reward.numel() == 1:
+        reward = reward.item()
+    try:
+        clean_reward = float(reward)
+    except (TypeError, ValueError):
+        raise TypeError(f"reward must be a number, got {reward!r}") from None
+    if not math.isfinite(clean_reward):
+        raise ValueError(f"reward must be finite, got {clean_reward}")
+    return Transition(
+        obs_array,
+        clean_action,
+        clean_reward,
+        next_obs_array,
+        _as_flag(terminated, "terminated"),
+        _as_flag(truncated, "truncated"),
+    )
+
+
+def check_sample_args(stored: int, batch_size: int, rng: Any) -> None:
+    """Validate ``ReplayBuffer.sample(batch_size, rng)`` on a buffer holding ``stored`` items."""
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(
+            "rng must be a numpy Generator, e.g. rng = np.random.default_rng(seed); "
+            f"got {type(rng).__name__}"
+        )
+    if stored == 0:
+        raise ValueError("cannot sample from an empty replay buffer: add transitions first")
+
+
+def check_tau(tau: Any) -> float:
+    """Validate a Polyak weight ``tau`` (weight on the online network) and return it."""
+    if isinstance(tau, bool) or not isinstance(tau, (int, float, np.floating, np.integer)):
+        raise TypeError(f"tau must be a number in [0, 1], got {tau!r}")
+    tau = float(tau)
+    if not 0.0 <= tau <= 1.0:
+        raise ValueError(
+            f"tau must be in [0, 1] (the weight on the online network; 1 is a hard copy), "
+            f"got {tau}. The slides' 0.999 is 1 - tau here."
+        )
+    return tau
+
+
+def check_same_architecture(target_network: nn.Module, online_network: nn.Module) -> None:
+    """Raise if the two networks' parameters and buffers do not match name for name."""
+    if target_network is online_network:
+        raise ValueError("target_network and online_network are the same object; "
+                         "the target network must be a separate copy (copy.deepcopy)")
+    target_state = target_network.state_dict()
+    online_state = online_network.state_dict()
+    if list(target_state) != list(online_state):
+        raise ValueError(
+            "target_network and online_network have different parameters/buffers: "
+            f"{sorted(set(target_state) ^ set(online_state))}"
+        )
+    for name, tensor in target_state.items():
+        if tensor.shape != online_state[name].shape:
+            raise ValueError(
+                f"{name} has shape {tuple(tensor.shape)} in the target network but "
+                f"{tuple(online_state[name].shape)} in the online network"
+            )
