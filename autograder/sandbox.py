@@ -40,6 +40,9 @@ class Limits:
     """Wall-clock limit for starting Python and importing torch."""
     import_seconds: float = 20.0
     """Wall-clock limit for importing one student module."""
+    hang_budget_seconds: float = 30.0
+    """Once calls into one module have timed out for this long in all, further calls into
+    it fail at once, so a hanging method cannot stretch grading to (tests x timeout)."""
 
 
 class StudentError(Exception):
@@ -57,10 +60,11 @@ class StudentError(Exception):
 class StudentCrash(Exception):
     """The worker process died or hung while running student code."""
 
-    def __init__(self, reason: str, output_tail: str = ""):
+    def __init__(self, reason: str, output_tail: str = "", timed_out: bool = False):
         super().__init__(reason)
         self.reason = reason
         self.output_tail = output_tail
+        self.timed_out = timed_out
 
 
 def _limit_resources(limits: Limits) -> None:
@@ -117,6 +121,7 @@ class Worker:
         self._answer_fd = -1
         self._imported: set[str] = set()
         self._sticky: dict[str, Exception] = {}
+        self._hung_seconds: dict[str, float] = {}
         self._next_id = 0
         self.starts = 0
 
@@ -193,8 +198,8 @@ class Worker:
         except OSError:
             return ""
 
-    def _crash(self, reason: str) -> StudentCrash:
-        crash = StudentCrash(reason, self.output_tail())
+    def _crash(self, reason: str, timed_out: bool = False) -> StudentCrash:
+        crash = StudentCrash(reason, self.output_tail(), timed_out)
         self.close()
         return crash
 
@@ -204,7 +209,7 @@ class Worker:
             remaining = deadline - time.monotonic()
             ready = select.select([self._answer_fd], [], [], max(0.0, remaining))[0] if remaining > 0 else []
             if not ready:
-                raise self._crash(f"it did not finish within {timeout:g} s (an infinite loop?)")
+                raise self._crash(f"it did not finish within {timeout:g} s (an infinite loop?)", timed_out=True)
             chunk = os.read(self._answer_fd, count)
             if not chunk:
                 returncode = self._process.wait() if self._process else 0
@@ -260,5 +265,16 @@ class Worker:
     def call(self, probe: str, args: dict[str, Any] | None = None, timeout: float = 10.0) -> Any:
         """Run ``autograder.probes.<module>.<function>`` on the student's ``<module>.py``."""
         module = probe.partition(".")[0]
+        hung = self._hung_seconds.get(module, 0.0)
+        if hung >= self.limits.hang_budget_seconds:
+            raise StudentCrash(
+                f"not run: earlier calls into {module}.py timed out ({hung:g} s in all). "
+                "Fix the infinite loop (or very slow code) first"
+            )
         self._ensure_imported(module)
-        return self._roundtrip({"action": "probe", "probe": probe, "args": args or {}}, timeout)
+        try:
+            return self._roundtrip({"action": "probe", "probe": probe, "args": args or {}}, timeout)
+        except StudentCrash as crash:
+            if crash.timed_out:
+                self._hung_seconds[module] = hung + timeout
+            raise

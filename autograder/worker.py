@@ -29,7 +29,7 @@ class ProbeInputError(Exception):
 def _student_frames(tb) -> list[str]:
     lines = []
     for frame in traceback.extract_tb(tb):
-        if _SCRATCH and os.path.dirname(os.path.abspath(frame.filename)) == _SCRATCH:
+        if _SCRATCH and os.path.isabs(frame.filename) and os.path.dirname(frame.filename) == _SCRATCH:
             where = f"{os.path.basename(frame.filename)}, line {frame.lineno}, in {frame.name}"
             source = (frame.line or "").strip()
             lines.append(f"{where}: {source}" if source else where)
@@ -41,11 +41,15 @@ def describe_exception(error: BaseException) -> dict[str, Any]:
     if isinstance(error, ProbeInputError):
         kind = "bad_output"
     message = str(error)
+    where = _student_frames(error.__traceback__)
+    if isinstance(error, SyntaxError) and error.filename:
+        message = f"{error.msg} ({os.path.basename(error.filename)}, line {error.lineno})"
+        where = [(error.text or "").strip()] if error.text else []
     return {
         "kind": kind,
         "type": type(error).__name__,
         "message": message[:2000],
-        "where": _student_frames(error.__traceback__),
+        "where": where,
     }
 
 

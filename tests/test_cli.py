@@ -1,0 +1,51 @@
+"""The command line: what students and instructors type, and its errors."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=REPO,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_grade_reference_prints_full_marks():
+    completed = run("grade", "solutions")
+    assert completed.returncode == 0, completed.stderr
+    total = [line for line in completed.stdout.splitlines() if line.startswith("Total")][0]
+    score, maximum = total.split()[1], total.split()[3]
+    assert score == maximum and float(maximum) > 0
+
+
+def test_grade_stubs_prints_zero_and_says_not_implemented():
+    completed = run("grade")  # default: assignments/
+    assert completed.returncode == 0, completed.stderr
+    total = [line for line in completed.stdout.splitlines() if line.startswith("Total")][0]
+    assert total.split()[1] == "0"
+    assert "not implemented yet (replay_buffer:" in completed.stdout
+    assert "not implemented yet (target_network:" in completed.stdout
+    assert "Traceback" not in completed.stdout
+
+
+def test_check_runs_only_public_tests_of_one_part():
+    completed = run("check", "target_network", "solutions")
+    assert completed.returncode == 0
+    assert "[hidden]" not in completed.stdout and "Replay buffer" not in completed.stdout
+    assert "All public tests of target_network pass" in completed.stdout
+    failing = run("check", "target_network")
+    assert failing.returncode == 1
+    assert "not implemented yet" in failing.stdout
+
+
+def test_unknown_part_and_missing_directory_are_clear_errors(tmp_path):
+    completed = run("check", "dqn_magic")
+    assert completed.returncode == 2
+    assert "unknown part 'dqn_magic'; the parts are: replay_buffer, target_network" in completed.stderr
+    completed = run("grade", str(tmp_path / "nowhere"))
+    assert completed.returncode != 0 and "is not a directory" in completed.stderr
+    completed = run("grade", str(tmp_path))
+    assert completed.returncode != 0 and "holds none of the graded files" in completed.stderr
