@@ -174,14 +174,25 @@ def format_report(report: Report, show_passed: bool = False) -> str:
     part_titles = {part.name: part.title for part in PARTS}
     for part, (score, maximum) in report.part_scores().items():
         lines.append(f"{part_titles.get(part, part):<28} {_fmt(score):>5} / {_fmt(maximum)}")
-        for test in report.tests:
-            if test.part != part or (test.status == "passed" and not show_passed):
+        tests = [test for test in report.tests if test.part == part]
+        if score == 0 and len(tests) > 1 and len({test.output for test in tests}) == 1:
+            # Typically "not implemented yet": say it once, not once per test.
+            lines.append(f"  FAIL all {len(tests)} tests:")
+            lines.extend(f"         {line}" for line in tests[0].output.splitlines())
+            continue
+        first_with: dict[str, str] = {}
+        for test in tests:
+            if test.status == "passed" and not show_passed:
                 continue
             mark = "ok" if test.status == "passed" else "FAIL"
             lines.append(f"  {mark:<4} {test.number:<5} [{test.visibility}] {test.name} "
                          f"({_fmt(test.score)}/{_fmt(test.max_score)})")
-            for line in test.output.splitlines():
-                lines.append(f"         {line}")
+            if test.output in first_with:
+                lines.append(f"         (same message as {first_with[test.output]})")
+                continue
+            if test.output:
+                first_with[test.output] = test.number
+            lines.extend(f"         {line}" for line in test.output.splitlines())
     lines.append(f"{'Total':<28} {_fmt(report.score):>5} / {_fmt(report.max_score)}"
                  f"   ({report.seconds:.1f} s)")
     for error in report.internal_errors:

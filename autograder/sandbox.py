@@ -136,7 +136,7 @@ class Worker:
         answer_r, answer_w = os.pipe()
         bootstrap = (
             "import sys; sys.path.insert(0, sys.argv[1]); "
-            "from autograder.worker import main; main(sys.argv[2:])"
+            "from autograder.worker import main; main(sys.argv[1:])"
         )
         output = open(self._scratch / ".output", "wb")
         limits = self.limits

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import pkgutil
 import sys
 import traceback
 from typing import Any
@@ -108,16 +109,30 @@ def serve(request_fd: int, answer_fd: int) -> None:
         _write_all(answer_fd, frame)
 
 
-def main(argv: list[str]) -> None:
-    global _SCRATCH
-    request_fd, answer_fd, scratch = int(argv[0]), int(argv[1]), argv[2]
-    _SCRATCH = os.path.realpath(scratch)
-    # Heavy libraries are imported before student code, so a timing limit on the first
-    # test does not pay for them and a student module cannot shadow them.
+def _preload(package_root: str) -> None:
+    """Import everything the probes and student modules may need from the kit, then drop
+    the kit's root from ``sys.path``: student code can import ``dqkit`` but not whatever
+    else lies beside it (``solutions/``, for one)."""
     import numpy  # noqa: F401
     import torch
 
+    import autograder.probes
+    import dqkit
+
     torch.set_num_threads(1)
+    for package in (dqkit, autograder.probes):
+        for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+            importlib.import_module(info.name)
+    sys.path[:] = [entry for entry in sys.path if os.path.realpath(entry or ".") != os.path.realpath(package_root)]
+
+
+def main(argv: list[str]) -> None:
+    global _SCRATCH
+    package_root, request_fd, answer_fd, scratch = argv[0], int(argv[1]), int(argv[2]), argv[3]
+    _SCRATCH = os.path.realpath(scratch)
+    # Heavy libraries are imported before student code, so a time limit on the first test
+    # does not pay for them and a student module cannot shadow them.
+    _preload(package_root)
     sys.path.insert(0, _SCRATCH)
     serve(request_fd, answer_fd)
 

@@ -129,6 +129,14 @@ def test_sitecustomize_and_stray_modules_are_not_loaded(tmp_path):
     assert report.score == sum(FULL.values())
 
 
+def test_reference_solution_is_not_importable_from_the_worker(tmp_path):
+    submission = prepend(tmp_path, "target_network",
+                         "from solutions.target_network import hard_update, polyak_update")
+    report = grade(submission)
+    assert scores(report)["target_network"] == 0.0
+    assert any("No module named 'solutions'" in m for m in outputs(report, "target_network"))
+
+
 def test_lying_tensor_subclass_is_rejected(tmp_path):
     subclass = (
         "import torch as _torch\n"

@@ -1,0 +1,60 @@
+"""How long grading one submission takes, and where the time goes.
+
+    python benchmarks/grading_time.py [DIR] [--repeats N]
+
+Prints, over N gradings of DIR (default: solutions/): the wall time of the whole
+``grade`` call, of starting a worker (Python + torch), and the time pytest spends in each
+part's tests.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from autograder.grading import grade  # noqa: E402
+from autograder.parts import PARTS  # noqa: E402
+from autograder.sandbox import Worker  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("directory", nargs="?", default=str(REPO / "solutions"))
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+
+    startups = []
+    for _ in range(args.repeats):
+        start = time.monotonic()
+        with Worker(Path(args.directory), [part.name for part in PARTS]) as worker:
+            worker.call("replay_buffer.run", {"capacity": 1, "obs_shape": [1], "action_dim": None,
+                                              "transitions": {}, "ops": []})
+        startups.append(time.monotonic() - start)
+
+    walls, per_part = [], {part.name: [] for part in PARTS}
+    score = maximum = 0.0
+    for _ in range(args.repeats):
+        start = time.monotonic()
+        report = grade(Path(args.directory))
+        walls.append(time.monotonic() - start)
+        score, maximum = report.score, report.max_score
+        for part in PARTS:
+            per_part[part.name].append(sum(t.seconds for t in report.tests if t.part == part.name))
+
+    def line(label: str, values: list[float]) -> str:
+        return f"{label:<38} median {statistics.median(values):6.2f} s   max {max(values):6.2f} s"
+
+    print(f"submission: {args.directory}   score {score:g}/{maximum:g}   repeats: {args.repeats}")
+    print(line("whole grade() call", walls))
+    print(line("worker start + first call (torch import)", startups))
+    for name, values in per_part.items():
+        print(line(f"  tests of {name} (incl. setup)", values))
+
+
+if __name__ == "__main__":
+    main()
