@@ -12,8 +12,9 @@ Two ways to move the target network towards the online one:
 
 Convention used everywhere in this kit: ``tau`` is the weight on the ONLINE network,
     target <- tau * online + (1 - tau) * target,
-so ``tau = 1`` is a hard copy and ``tau = 0`` leaves the target unchanged. The slides write
-the same update with the weight on the old target (e.g. 0.999); that number is ``1 - tau``.
+so ``tau = 1`` is a hard copy and ``tau = 0`` keeps the target's floating-point values
+(integer counters are copied at any ``tau``). The slides write the same update with the
+weight on the old target (e.g. 0.999); that number is ``1 - tau``.
 
 Your task: fill in the ``TODO(student)`` blocks. Check yourself with
     python -m autograder check target_network
