@@ -1,6 +1,6 @@
 """Checks on replay-buffer output, shared by the public and hidden replay_buffer tests.
 
-Transition k of a fixture has reward k + 1 and every other field derived from k (see
+Transition k of a fixture has reward k + 1.25 and every other field derived from k (see
 ``autograder.fixtures.make_transitions``), so each sampled row names the transition it
 came from and can be compared with it field by field. Which transitions are stored is
 read off large samples; nothing here depends on how the buffer keeps them.
@@ -8,14 +8,52 @@ read off large samples; nothing here depends on how the buffer keeps them.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import numpy as np
 
+from autograder.fixtures import REWARD_OFFSET
 from autograder.graders.support import fail, show
+from autograder.sandbox import StudentError
 
 FIELDS = ("observations", "actions", "rewards", "next_observations", "terminated", "truncated")
 FALSE_ALARM = 1e-6  # per uniformity check; a whole grading run has fewer than 100 of them
+
+# (pattern, hint): an exception from the student's code whose message and location
+# (``at <file>, line <n>, in <function>: <source>``) match the pattern gets the hint.
+ERROR_HINTS = (
+    (r"out of bounds(?s:.*)\bin add\b",
+     "add() wrote past the last slot: slots are 0..capacity - 1, so the write position must "
+     "wrap to 0 when it reaches capacity (next_index = (next_index + 1) % capacity)."),
+    (r"out of bounds",
+     "sample() used an index past the last slot: draw indices in 0..len(self) - 1, and "
+     "len(self) never exceeds the capacity."),
+    (r"modulo by zero",
+     "Wrap the write position with % capacity: a buffer of capacity 1 is allowed, so "
+     "capacity - 1 may be 0."),
+    (r"larger sample than population",
+     "Draw with replacement: a batch may be larger than the number stored (rng.integers, or "
+     "rng.choice with replace=True)."),
+    (r"high <= 0",
+     "rng.integers was given an upper bound of 0 although the buffer holds transitions: draw "
+     "from 0..len(self) - 1. The write position is 0 right after the buffer wraps, so it is "
+     "not the number stored."),
+)
+
+
+def run(student, case: dict[str, Any]) -> list:
+    """Run one fixture case on the student's buffer; a known error gets a hint."""
+    try:
+        return student.call(case["probe"], case["args"], timeout=20)
+    except StudentError as error:
+        if error.kind == "exception":
+            text = "\n".join([error.info.get("message", ""), *error.info.get("where", [])])
+            for pattern, hint in ERROR_HINTS:
+                if re.search(pattern, text):
+                    error.info = dict(error.info, message=f"{error.info.get('message', '').rstrip('.')}. {hint}")
+                    break
+        raise
 
 
 def expected_layout(batch_size: int, obs_shape: list[int], action_dim: int | None) -> dict[str, tuple[str, list[int]]]:
@@ -51,20 +89,44 @@ def check_layout(batch: dict[str, Any], batch_size: int, obs_shape: list[int], a
             fail(f"batch.{name} has dtype {got_dtype}; expected {dtype}.{hint}")
 
 
-def row_ids(batch: dict[str, Any], transitions: dict[str, np.ndarray], added: int) -> np.ndarray:
-    """The index of the transition behind each sampled row, after checking every field of
-    the row against that transition."""
-    rewards = batch["rewards"]["values"]
-    ids = np.rint(rewards).astype(np.int64) - 1
-    bad = (np.abs(rewards - np.rint(rewards)) > 1e-6) | (ids < 0) | (ids >= added)
+def ids_from_rewards(rewards: np.ndarray, added: int) -> np.ndarray:
+    """The index of the transition behind each sampled reward (transition k has reward
+    k + REWARD_OFFSET)."""
+    ids = np.rint(rewards - REWARD_OFFSET).astype(np.int64)
+    bad = (np.abs(rewards - (ids + REWARD_OFFSET)) > 1e-6) | (ids < 0) | (ids >= added)
     if np.any(bad):
         value = rewards[np.flatnonzero(bad)[0]]
         if value == 0:
             fail("sample() returned a row whose fields are all zero: a slot that was never written. "
-                 "Likely cause: drawing indices from the whole capacity instead of only the "
-                 "filled part, or from one slot too many.")
+                 "Likely cause: sample() draws indices from the whole capacity (or from one slot "
+                 "too many) instead of only the len(self) filled slots, or add() skips a slot "
+                 "because the write position wraps too early.")
+        if value == np.rint(value) and 1 <= value <= added:
+            fail(f"sample() returned the reward {value:g}, but the reward added was "
+                 f"{value - 1 + REWARD_OFFSET:g}: rewards lose their fractional part. Likely cause: "
+                 "rewards stored in an integer array (e.g. allocated with the actions' dtype); "
+                 "store them as float32.")
         fail(f"sample() returned a reward {value:g} that was never added. The buffer is not "
              "returning the stored transitions.")
+    return ids
+
+
+def sampled_ids(rewards: np.ndarray, added: int, capacity: int, context: str) -> np.ndarray:
+    """Like :func:`ids_from_rewards`, and every id is one of the newest ``capacity``."""
+    ids = ids_from_rewards(rewards, added)
+    oldest = max(0, added - capacity)
+    stale = sorted(set(int(i) for i in np.unique(ids)) - set(range(oldest, added)))
+    if stale:
+        fail(f"{context}, sampling returned transition(s) #{stale[:6]}, which are not among the "
+             f"{added - oldest} newest (#{oldest}..#{added - 1}). Likely cause: the write position "
+             "does not wrap to the oldest slot, or the wrong slot is overwritten.")
+    return ids
+
+
+def row_ids(batch: dict[str, Any], transitions: dict[str, np.ndarray], added: int) -> np.ndarray:
+    """The index of the transition behind each sampled row, after checking every field of
+    the row against that transition."""
+    ids = ids_from_rewards(batch["rewards"]["values"], added)
     sources = {
         "observations": transitions["obs"],
         "actions": transitions["actions"],
@@ -79,25 +141,59 @@ def row_ids(batch: dict[str, Any], transitions: dict[str, np.ndarray], added: in
             fail(f"batch.{name} has {batch[name]['values'].size} values for {len(ids)} rows.")
         mismatch = ~np.isclose(got, expected, atol=1e-6, rtol=1e-6)
         if np.any(mismatch):
-            row = int(np.flatnonzero(mismatch.reshape(len(ids), -1).any(axis=1))[0])
-            detail = _describe_mismatch(name, got[row], expected[row], transitions, ids[row], sources)
-            fail(f"Row {row} of the batch has reward {ids[row] + 1} (transition #{ids[row]}), but its "
+            rows = np.flatnonzero(mismatch.reshape(len(ids), -1).any(axis=1))
+            row = int(rows[0])
+            next_slot_rows = [int(r) for r in rows if name == "next_observations"
+                              and _is_next_observation(got[r], ids[r], transitions)]
+            if next_slot_rows:
+                row = next_slot_rows[0]
+                detail = ("It holds the observation of the transition added after it. Store next_obs "
+                          "with each transition instead of reading the next slot: consecutive slots "
+                          "are not consecutive steps when an episode ends or the buffer wraps.")
+            elif name in ("terminated", "truncated"):
+                detail = _describe_flag_mismatch(name, batch, transitions, ids)
+            else:
+                detail = _describe_mismatch(name, got[row], ids[row], sources)
+            fail(f"Row {row} of the batch has reward {ids[row] + REWARD_OFFSET:g} (transition #{ids[row]}), but its "
                  f"{name} is {show(got[row])} instead of {show(expected[row])}. {detail}".strip())
     return ids
 
 
-def _describe_mismatch(name: str, got: np.ndarray, expected: np.ndarray,
-                       transitions: dict[str, np.ndarray], index: int, sources: dict) -> str:
-    if name in ("terminated", "truncated"):
-        other = "truncated" if name == "terminated" else "terminated"
-        either = float(transitions["terminated"][index] or transitions["truncated"][index])
-        if name == "terminated" and float(np.ravel(got)[0]) == either:
-            return ("It looks like terminated or truncated was stored as the terminal flag; store "
-                    "terminated alone (a time limit is not a terminal state: the target must still "
-                    "bootstrap there).")
-        if float(np.ravel(got)[0]) == float(sources[other][index]):
-            return f"It looks like the {other} flag was stored in place of {name}."
-        return f"Check how {name} is stored."
+def _flag_column(batch: dict[str, Any], name: str, rows: int) -> np.ndarray | None:
+    values = batch[name]["values"]
+    return values.reshape(-1).astype(np.float64) if values.size == rows else None
+
+
+def _describe_flag_mismatch(name: str, batch: dict[str, Any], transitions: dict[str, np.ndarray],
+                            ids: np.ndarray) -> str:
+    """Name the mix-up of terminated and truncated that explains every sampled row.
+
+    One row is ambiguous (a row with both flags 0 fits every mix-up), so each guess is
+    checked against the whole column."""
+    true = {flag: transitions[flag][ids].astype(np.float64) for flag in ("terminated", "truncated")}
+    got = {flag: _flag_column(batch, flag, len(ids)) for flag in ("terminated", "truncated")}
+    other = "truncated" if name == "terminated" else "terminated"
+
+    def column_is(flag: str, values: np.ndarray) -> bool:
+        return got[flag] is not None and np.array_equal(got[flag], values)
+
+    if column_is("terminated", true["truncated"]) and column_is("truncated", true["terminated"]):
+        return "terminated and truncated are swapped: store each flag in its own array."
+    if name == "terminated" and column_is("terminated", np.maximum(true["terminated"], true["truncated"])):
+        return ("It looks like terminated or truncated was stored as the terminal flag; store "
+                "terminated alone (a time limit is not a terminal state: the target must still "
+                "bootstrap there).")
+    if column_is(name, true[other]):
+        return f"It looks like the {other} flag was stored in place of {name}."
+    return f"Check how {name} is stored."
+
+
+def _is_next_observation(got: np.ndarray, index: int, transitions: dict[str, np.ndarray]) -> bool:
+    """Whether ``got`` is the observation of transition ``index + 1``."""
+    return index + 1 < len(transitions["obs"]) and np.allclose(transitions["obs"][index + 1], got)
+
+
+def _describe_mismatch(name: str, got: np.ndarray, index: int, sources: dict) -> str:
     for other_name, source in sources.items():
         if other_name != name and source[index].shape == np.shape(got) and np.allclose(source[index], got):
             return f"It holds the transition's {other_name}: two fields are swapped."

@@ -6,15 +6,106 @@ the reference's (the golden case) and explain a difference in the student's term
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
 
 from autograder.graders.support import expect, fail, show
+from autograder.sandbox import StudentError
+
+# (pattern, hint): an exception from the student's code whose message matches the pattern
+# gets the hint.
+ERROR_HINTS = (
+    (r"leaf Variable that requires grad is being used in an in-place operation",
+     "Do the update under torch.no_grad(): autograd does not allow changing a parameter that "
+     "requires grad in place, and the target update must not be recorded anyway."),
+    (r"output type Long|for 'Long'",
+     "BatchNorm's num_batches_tracked is an integer buffer (int64) and cannot be averaged: "
+     "average only floating-point tensors (tensor.is_floating_point()) and copy the integer "
+     "buffers from the online network."),
+)
+# torch raises NotImplementedError for an operation it has no kernel for on a dtype; that is
+# a bug in the student's code, not the stub's "not implemented yet".
+TORCH_KERNEL_MISSING = re.compile(r"not implemented for '\w+'")
+
+
+def run(student, case: dict[str, Any]) -> dict:
+    """Run one fixture case on the student's update functions; a known error gets a hint."""
+    try:
+        return student.call(case["probe"], case["args"], timeout=20)
+    except StudentError as error:
+        message = error.info.get("message", "")
+        if error.kind == "not_implemented" and TORCH_KERNEL_MISSING.search(message):
+            error.info = dict(error.info, kind="exception")
+        if error.kind == "exception":
+            for pattern, hint in ERROR_HINTS:
+                if re.search(pattern, message):
+                    error.info = dict(error.info, message=f"{message.rstrip('.')}. {hint}")
+                    break
+        raise
 
 
 def _is_buffer(name: str) -> bool:
     return name.rsplit(".", 1)[-1] in ("running_mean", "running_var", "num_batches_tracked")
+
+
+def _polyak_taus(case: dict[str, Any]) -> list[float]:
+    return [call["tau"] for call in case["args"]["calls"] if call["fn"] == "polyak_update"]
+
+
+def _step_fraction(got: np.ndarray, old: np.ndarray, online: np.ndarray) -> float | None:
+    """The f with got = old + f * (online - old) elementwise, if a single f explains them all."""
+    gap = (online - old).reshape(-1)
+    if not np.any(np.abs(gap) > 1e-3):
+        return None
+    fraction = float(np.dot((got - old).reshape(-1), gap) / np.dot(gap, gap))
+    return fraction if np.allclose(got, old + fraction * (online - old), atol=1e-5, rtol=1e-5) else None
+
+
+def _explain_tensor(name: str, got: np.ndarray, case: dict[str, Any], action: str) -> str:
+    """The likely cause of one wrong tensor, in the student's terms ("" if unknown)."""
+    args = case["args"]
+    old = args["target_state"][name].astype(np.float64)
+    online = args["online_state"][name].astype(np.float64)
+    kind = "buffer" if _is_buffer(name) else "parameter"
+    taus = _polyak_taus(case)
+    if np.allclose(got, old) and kind == "parameter" and taus and all(tau == 1 for tau in taus):
+        return ("tau=1 must copy the online network, but this parameter did not move: it looks "
+                "like tau is on the wrong side. Here tau weighs the online network: "
+                "target <- tau*online + (1-tau)*target.")
+    if np.allclose(got, old) and name.endswith("num_batches_tracked") and taus and all(tau == 0 for tau in taus):
+        return ("Integer buffers are copied from the online network at any tau, tau=0 included "
+                "(tau=0 keeps only the floating-point values): an early return at tau=0 skips "
+                "that copy.")
+    if np.allclose(got, old):
+        return (f"It was not changed at all. Make sure every {kind} is updated"
+                + (" (buffers too: iterate over state_dict() or buffers(), not only parameters())."
+                   if kind == "buffer" else ", in place (copy_, mul_/add_, lerp_), on the target's own tensors."))
+    if np.allclose(got, online) and "polyak" in action:
+        return "It equals the online network's value: this update should only move part of the way."
+    if np.issubdtype(case["golden"]["target"][name].dtype, np.integer):
+        return "Integer buffers are copied from the online network, not averaged."
+    fraction = _step_fraction(got, old, online)
+    calls = args["calls"]
+    if fraction is None:
+        return ""
+    if not taus:
+        return (f"It moved {fraction:.3g} of the way from the target towards the online network; a "
+                "hard update copies the online values exactly.")
+    if len(taus) != len(calls) or len(set(taus)) != 1 or fraction >= 1:
+        return ""
+    tau = taus[0]
+    # n calls that each move a fraction f leave a gap of (1 - f)^n.
+    step = 1 - (1 - fraction) ** (1 / len(calls))
+    each = " with each call" if len(calls) > 1 else ""
+    if abs(step - (1 - tau)) < 1e-4:
+        return (f"It moved {1 - tau:g} of the way towards the online network{each}, i.e. "
+                f"{1 - tau:g}*online + {tau:g}*target: tau is on the wrong side. Here tau weighs "
+                "the online network: target <- tau*online + (1-tau)*target.")
+    return (f"It moved {step:.3g} of the way from the target towards the online network{each}, "
+            f"instead of tau={tau:g}: use the tau argument as the weight on the online network, "
+            "target <- tau*online + (1-tau)*target.")
 
 
 def expect_target_values(report: dict[str, Any], case: dict[str, Any], action: str) -> None:
@@ -28,29 +119,27 @@ def expect_target_values(report: dict[str, Any], case: dict[str, Any], action: s
         got = report["target"][name]
         if got.shape != expected.shape:
             fail(f"After {action}, target {name} has shape {list(got.shape)} instead of {list(expected.shape)}.")
-        if np.allclose(got, expected, atol=1e-5, rtol=1e-5):
-            continue
-        old = args["target_state"][name].astype(np.float64)
-        online = args["online_state"][name].astype(np.float64)
-        kind = "buffer" if _is_buffer(name) else "parameter"
-        hint = ""
-        if np.allclose(got, old):
-            hint = (f"It was not changed at all. Make sure every {kind} is updated"
-                    + (" (buffers too: iterate over state_dict() or buffers(), not only parameters())."
-                       if kind == "buffer" else ", in place (copy_, mul_/add_, lerp_), on the target's own tensors."))
-        elif np.allclose(got, online) and "polyak" in action:
-            hint = ("It equals the online network's value: this update should only move part of the way.")
-        else:
-            taus = [call.get("tau") for call in args["calls"] if "tau" in call]
-            if taus and len(args["calls"]) == 1:
-                tau = taus[0]
-                swapped = (1 - tau) * online + tau * old
-                if np.allclose(got, swapped, atol=1e-5, rtol=1e-5):
-                    hint = (f"It equals {1 - tau:g}*online + {tau:g}*target: tau is on the wrong side. "
-                            "Here tau weighs the online network: target <- tau*online + (1-tau)*target.")
-            if not hint and name.endswith("num_batches_tracked"):
-                hint = "Integer buffers are copied from the online network, not averaged."
-        fail(f"After {action}, target {name} should be {show(expected)} but is {show(got)}. {hint}".strip())
+    wrong = [name for name, expected in golden.items()
+             if not np.allclose(report["target"][name], expected, atol=1e-5, rtol=1e-5)]
+    if not wrong:
+        return
+    # Causes that concern the whole network explain the failure better than any one tensor.
+    expect_online_unchanged(report, case, action)
+    unchanged = all(np.array_equal(report["target"][name], args["target_state"][name]) for name in golden)
+    floats_should_move = any(
+        not np.allclose(expected, args["target_state"][name]) for name, expected in golden.items()
+        if np.issubdtype(expected.dtype, np.floating))
+    if unchanged and floats_should_move:
+        fail(f"{action} left the target network exactly as it was: no parameter or buffer changed. "
+             "Assigning to a name inside the function only rebinds that name (target_network = "
+             "copy.deepcopy(online_network), or param = ... on a loop variable), and updating a "
+             "clone or a copy of the state dict never reaches the network. Write into the "
+             "target's own tensors in place: copy_, lerp_ or mul_/add_ under torch.no_grad(), "
+             "or load_state_dict.")
+    name = wrong[0]
+    got = report["target"][name]
+    hint = _explain_tensor(name, got, case, action)
+    fail(f"After {action}, target {name} should be {show(golden[name])} but is {show(got)}. {hint}".strip())
 
 
 def expect_online_unchanged(report: dict[str, Any], case: dict[str, Any], action: str) -> None:

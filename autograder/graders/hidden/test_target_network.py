@@ -8,8 +8,7 @@ CASES = load_fixture("hidden", "target_network")
 
 
 def run(student, name: str) -> dict:
-    case = CASES[name]
-    return student.call(case["probe"], case["args"], timeout=20)
+    return checks.run(student, CASES[name])
 
 
 @points(1)
