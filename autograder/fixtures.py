@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from autograder import wire
+from autograder import cases_dqn, wire
 from autograder.parts import FIXTURES_DIR, PARTS
 from autograder.sandbox import Worker
 
@@ -28,11 +28,17 @@ def case(probe: str, golden: bool = True, **args: Any) -> dict[str, Any]:
 
 
 # -- replay_buffer ----------------------------------------------------------------------
+# Transition k has reward k + REWARD_OFFSET: nonzero, so an empty slot stands out, and not
+# a whole number, so rewards that went through an integer array do too.
+REWARD_OFFSET = 1.25
+
+
 def make_transitions(count: int, obs_shape: tuple[int, ...], action_dim: int | None,
                      terminal_every: int = 5, truncate_every: int = 7) -> dict[str, np.ndarray]:
-    """Transitions whose fields all reveal their index k: reward k + 1, obs built from
-    k + 1, next_obs its negative, so a mixed-up or empty slot is recognisable. Transition k
-    is terminal when k % terminal_every == 3 and truncated when k % truncate_every == 5."""
+    """Transitions whose fields all reveal their index k: reward k + REWARD_OFFSET, obs
+    built from k + 1, next_obs its negative, so a mixed-up or empty slot is recognisable.
+    Transition k is terminal when k % terminal_every == 3 and truncated when
+    k % truncate_every == 5."""
     index = np.arange(count)
     pattern = 0.01 * np.arange(int(np.prod(obs_shape)), dtype=np.float64).reshape(obs_shape)
     obs = (index + 1).reshape(-1, *[1] * len(obs_shape)) + pattern
@@ -44,7 +50,7 @@ def make_transitions(count: int, obs_shape: tuple[int, ...], action_dim: int | N
     return {
         "obs": obs.astype(np.float32),
         "actions": actions.astype(np.int64 if action_dim is None else np.float32),
-        "rewards": (index + 1).astype(np.float32),
+        "rewards": (index + REWARD_OFFSET).astype(np.float32),
         "next_obs": (-obs).astype(np.float32),
         "terminated": (index % terminal_every == 3) & ~truncated,
         "truncated": truncated,
@@ -180,6 +186,7 @@ def target_network_cases(visibility: str) -> dict[str, dict]:
 BUILDERS: dict[str, Callable[[str], dict[str, dict]]] = {
     "replay_buffer": replay_buffer_cases,
     "target_network": target_network_cases,
+    **cases_dqn.BUILDERS,
 }
 
 

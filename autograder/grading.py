@@ -154,7 +154,8 @@ def grade(submission: Path, parts: Iterable[Part] = PARTS,
     report = Report(submission=str(submission), seconds=time.monotonic() - start)
     if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         report.internal_errors.append(f"pytest exited with {exit_code!r}:\n{captured.getvalue()[-3000:]}")
-    order = {part.name: index for index, part in enumerate(parts, start=1)}
+    # Numbers follow the course's part order, whichever parts were graded.
+    order = {part.name: index for index, part in enumerate(PARTS, start=1)}
     counters: dict[str, int] = {}
     for nodeid in collector.order:
         result = collector.results[nodeid]

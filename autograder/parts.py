@@ -30,6 +30,10 @@ class Part:
 PARTS: tuple[Part, ...] = (
     Part("replay_buffer", "Replay buffer", "lecture_notes/02_replay_buffers.md"),
     Part("target_network", "Target networks", "lecture_notes/03_target_networks.md"),
+    Part("dqn", "DQN update", "lecture_notes/04_dqn.md"),
+    Part("dqn_loop", "DQN training loop", "lecture_notes/04_dqn.md"),
+    Part("double_dqn", "Double Q-learning", "lecture_notes/05_double_q_learning.md"),
+    Part("n_step", "N-step returns", "lecture_notes/06_n_step_returns.md"),
 )
 
 

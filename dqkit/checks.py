@@ -174,3 +174,43 @@ def check_same_architecture(target_network: nn.Module, online_network: nn.Module
                 f"{name} has shape {tuple(tensor.shape)} in the target network but "
                 f"{tuple(online_state[name].shape)} in the online network"
             )
+
+
+def check_epsilon(epsilon: Any) -> float:
+    """Validate an exploration probability."""
+    if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float, np.floating)) or not 0.0 <= epsilon <= 1.0:
+        raise ValueError(f"epsilon must be a probability in [0, 1], got {epsilon!r}")
+    return float(epsilon)
+
+
+def check_gamma(gamma: Any) -> float:
+    """Validate a discount factor."""
+    if isinstance(gamma, bool) or not isinstance(gamma, (int, float, np.floating)) or not 0.0 <= gamma <= 1.0:
+        raise ValueError(f"gamma must be a discount in [0, 1], got {gamma!r}")
+    return float(gamma)
+
+
+# How many axes each named tensor has: [B] for per-transition values, [B, A] for Q-values,
+# [B, N] for N-step windows.
+_NDIM = {"rewards": 1, "terminated": 1, "truncated": 1, "targets": 1, "actions": 1,
+         "q_values": 2, "next_q_values": 2, "next_q_values_online": 2, "next_q_values_target": 2,
+         "window_rewards": 2, "window_terminated": 2, "window_truncated": 2, "bootstrap_values": 2}
+
+
+def check_same_batch(**tensors: torch.Tensor) -> int:
+    """Check that named tensors are torch tensors with the expected number of axes and one
+    batch size B (the first axis); return B. Catches a [B, 1] passed where [B] is meant,
+    which would otherwise broadcast silently into a [B, B] result."""
+    batch_size = None
+    for name, tensor in tensors.items():
+        if not isinstance(tensor, torch.Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor, got {type(tensor).__name__}")
+        expected = _NDIM.get(name)
+        if expected is not None and tensor.dim() != expected:
+            layout = {1: "[B]", 2: "[B, A]" if "q_values" in name else "[B, N]"}[expected]
+            raise ValueError(f"{name} must have shape {layout}, got {list(tensor.shape)}")
+        if batch_size is None:
+            batch_size = tensor.shape[0]
+        elif tensor.shape[0] != batch_size:
+            raise ValueError(f"{name} has batch size {tensor.shape[0]}, expected {batch_size}")
+    return int(batch_size or 0)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.grading import grade
+from autograder.grading import grade as grade_parts
 from autograder.parts import PARTS
 from tests.gradescope import validate_results
 
@@ -19,6 +19,12 @@ REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = REPO / "solutions"
 ASSIGNMENTS = REPO / "assignments"
 FULL = {"replay_buffer": 19.0, "target_network": 14.0}
+FIRST_TWO = [part for part in PARTS if part.name in FULL]
+
+
+def grade(submission: Path, parts=FIRST_TWO):
+    """Grade the two parts these hostile submissions target."""
+    return grade_parts(submission, parts)
 
 
 def reference_with(tmp_path: Path, part: str, old: str, new: str, base: Path = SOLUTIONS) -> Path:
@@ -176,16 +182,18 @@ def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("kind", ["reference", "stubs", "exit_at_import"])
 def test_cli_writes_valid_results_json(tmp_path, kind):
-    if kind == "reference":
-        submission, expected = SOLUTIONS, sum(FULL.values())
-    elif kind == "stubs":
-        submission, expected = ASSIGNMENTS, 0.0
-    else:
-        submission, expected = prepend(tmp_path, "target_network", "import os\nos._exit(0)"), FULL["replay_buffer"]
+    submission = {"reference": SOLUTIONS, "stubs": ASSIGNMENTS}.get(kind)
+    if submission is None:
+        submission = prepend(tmp_path, "target_network", "import os\nos._exit(0)")
     results = tmp_path / "results" / "results.json"
     completed = run_cli("grade", str(submission), "--results", str(results))
     assert completed.returncode == 0, completed.stderr
     data = json.loads(results.read_text())
     validate_results(data)
-    assert data["score"] == expected
+    maximum = sum(test["max_score"] for test in data["tests"])
+    # dqn_loop imports target_network, so it cannot be imported either.
+    lost = sum(test["max_score"] for test in data["tests"]
+               if test["name"].split(":")[0] in ("target_network", "dqn_loop"))
+    expected = {"reference": maximum, "stubs": 0.0, "exit_at_import": maximum - lost}[kind]
+    assert data["score"] == pytest.approx(expected)
     assert {test["visibility"] for test in data["tests"]} == {"visible", "after_published"}

@@ -73,3 +73,22 @@ def _fixture_text(visibility: str, part: str) -> str:
 def load_fixture(visibility: str, part: str) -> dict[str, Any]:
     """The golden inputs and outputs for one part (a fresh copy each call)."""
     return wire.loads(_fixture_text(visibility, part))
+
+
+def expect_tensor(result: dict[str, Any], expected: np.ndarray, what: str, dtype: str = "float32",
+                  hint: str = "", atol: float = 1e-5, rtol: float = 1e-5) -> None:
+    """A tensor result (from a probe) has the expected dtype, shape and values."""
+    shape = list(np.shape(expected))
+    if result["shape"] != shape:
+        extra = ""
+        if len(result["shape"]) == len(shape) + 1 and result["shape"][-1] == 1:
+            extra = " An extra axis of size 1: use .squeeze(1) (or gather then squeeze) so the result is [B]."
+        elif len(result["shape"]) == 2 and len(shape) == 1 and result["shape"] == shape * 2:
+            extra = (" A [B, B] result is the classic broadcasting bug: a [B] tensor combined with a "
+                     "[B, 1] one. Keep every per-transition tensor [B].")
+        elif result["shape"] == [] and shape == [1]:
+            extra = " Do not reduce over the batch."
+        fail(f"{what} has shape {result['shape']}; expected {shape}.{extra}")
+    if dtype and result["dtype"] != dtype:
+        fail(f"{what} has dtype {result['dtype']}; expected {dtype}.")
+    expect_close(result["values"], expected, what, hint=hint, atol=atol, rtol=rtol)

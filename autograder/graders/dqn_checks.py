@@ -1,0 +1,290 @@
+"""Checks shared by the public and hidden tests of parts dqn, double_dqn and n_step."""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from autograder.graders.support import expect, expect_close, expect_tensor, fail, show
+
+FALSE_ALARM = 1e-6  # per frequency check
+
+
+def run(student, case: dict[str, Any]) -> Any:
+    return student.call(case["probe"], case["args"], timeout=20)
+
+
+def first_match(values: np.ndarray, guesses: dict[str, Any]) -> str:
+    """The message of the first guess (a plausible wrong answer) that ``values`` equals."""
+    for message, guess in guesses.items():
+        if guess is not None and np.shape(guess) == np.shape(values) and np.allclose(values, guess, atol=1e-4):
+            return message
+    return ""
+
+
+def expect_targets(result: dict[str, Any], case: dict[str, Any], what: str,
+                   diagnose: Callable[[np.ndarray], str]) -> None:
+    """Shape, dtype and values against the golden case, then no autograd graph."""
+    golden = case["golden"]["values"]
+    if result["shape"] == list(golden.shape) and not np.allclose(result["values"], golden, atol=1e-4, rtol=1e-5):
+        fail(f"{what}: expected {show(golden)}, got {show(result['values'])}. {diagnose(result['values'])}".strip())
+    expect_tensor(result, golden, what, atol=1e-4)
+    expect(not result["requires_grad"],
+           f"{what} returned a tensor that requires grad: a gradient would flow through the target. "
+           "Detach the next-state values (.detach() or torch.no_grad()) before using them.")
+
+
+# -- epsilon-greedy ------------------------------------------------------------------------
+def epsilon_tolerance(draws: int, cells: int) -> float:
+    """Hoeffding + union bound over ``cells`` action shares, each estimated from ``draws``
+    independent draws: a correct sampler exceeds it with probability below FALSE_ALARM."""
+    return math.sqrt(math.log(2 * cells / FALSE_ALARM) / (2 * draws))
+
+
+def check_epsilon_greedy(student, case: dict[str, Any]) -> None:
+    result = run(student, case)
+    args, patterns = case["args"], case["patterns"]
+    epsilon, rows = args["epsilon"], args["q_values"].shape[0]
+    layout = result["layout"]
+    expect(layout == {"dtype": "int64", "shape": [rows]},
+           f"epsilon_greedy on Q-values of shape [{rows}, A] returned dtype {layout['dtype']} and shape "
+           f"{layout['shape']}; expected int64 [{rows}] (one action per row).")
+    counts = result["counts"].reshape(len(patterns), -1, patterns.shape[1]).sum(axis=1)
+    shares = counts / counts.sum(axis=1, keepdims=True)
+    draws = int(counts[0].sum())
+    tolerance = epsilon_tolerance(draws, patterns.size)
+    num_actions = patterns.shape[1]
+    for values, share in zip(patterns, shares):
+        best = np.flatnonzero(values == values.max())
+        got_best = share[best].sum()
+        want_best = 1 - epsilon + epsilon * len(best) / num_actions
+        if abs(got_best - want_best) > tolerance:
+            hint = ""
+            if abs(got_best - (epsilon + (1 - epsilon) * len(best) / num_actions)) < tolerance:
+                hint = " It looks like epsilon is used as the probability of acting greedily; it is the probability of exploring."
+            elif abs(got_best - (1 - epsilon)) < tolerance:
+                hint = (" Explore with a random action over all actions, the greedy one included "
+                        "(so it has probability 1 - epsilon + epsilon/A).")
+            tie = " (tied maxima count together)" if len(best) > 1 else ""
+            fail(f"With epsilon={epsilon:g} and Q-values {show(values)}, the greedy action{tie} should be "
+                 f"taken {100 * want_best:.1f}% of the time; it was taken {100 * got_best:.1f}% "
+                 f"(allowed: ±{100 * tolerance:.1f} points, exceeded by a correct implementation with "
+                 f"probability below {FALSE_ALARM:g}).{hint}")
+        others = np.setdiff1d(np.arange(num_actions), best)
+        if others.size:
+            off = np.abs(share[others] - epsilon / num_actions)
+            if off.max() > tolerance:
+                worst = others[int(np.argmax(off))]
+                fail(f"With epsilon={epsilon:g} and Q-values {show(values)}, non-greedy action {worst} should be "
+                     f"taken {100 * epsilon / num_actions:.1f}% of the time; it was taken "
+                     f"{100 * share[worst]:.1f}%. Explore uniformly over all {num_actions} actions.")
+    if epsilon > 0:
+        expect(np.array_equal(result["replays"][0], result["replays"][1]),
+               "epsilon_greedy gave different actions for two generators with the same seed: draw every "
+               "random number from the rng argument (rng.random, rng.integers), not np.random or torch.")
+
+
+# -- schedule ------------------------------------------------------------------------------
+def check_schedule(student, case: dict[str, Any]) -> None:
+    values = run(student, case)
+    args, expected = case["args"], case["golden"]
+    if not np.allclose(values, expected, atol=1e-6):
+        hint = ""
+        if abs(values[-1] - args["end"]) > 1e-6:
+            hint = " After `duration` steps the value must stay at `end`: cap the fraction at 1."
+        fail(f"linear_schedule({args['start']:g}, {args['end']:g}, duration={args['duration']}, step) at "
+             f"steps {args['steps']} should be {[round(v, 4) for v in expected]}, got "
+             f"{[round(v, 4) for v in values]}.{hint}")
+
+
+# -- DQN targets ---------------------------------------------------------------------------
+def check_dqn_targets(student, case: dict[str, Any]) -> None:
+    args = case["args"]
+    rewards, terminated, next_q, gamma = args["rewards"], args["terminated"], args["next_q_values"], args["gamma"]
+    best = next_q.max(axis=1)
+    guesses = {
+        "The terminal mask is missing: where terminated is 1 the target is just the reward.":
+            rewards + gamma * best,
+        "The mask multiplies the reward too: only the bootstrap is masked, r + gamma * (1 - terminated) * max Q.":
+            (1 - terminated) * (rewards + gamma * best),
+        "The max is taken over the batch axis: take it over actions (dim=1).":
+            rewards + gamma * (1 - terminated) * next_q.max(axis=0)[: len(rewards)]
+            if next_q.shape[1] >= len(rewards) else None,
+        "The mean over actions is used: the target takes the max over actions.":
+            rewards + gamma * (1 - terminated) * next_q.mean(axis=1),
+        "The max is started at 0: with all Q-values negative the max is negative.":
+            rewards + gamma * (1 - terminated) * np.maximum(best, 0),
+        "gamma is missing from the bootstrap term.": rewards + (1 - terminated) * best,
+    }
+    expect_targets(run(student, case), case, "dqn_targets(...)", lambda values: first_match(values, guesses))
+
+
+# -- loss and update -----------------------------------------------------------------------
+def check_loss(student, case: dict[str, Any]) -> None:
+    result = run(student, case)
+    args, golden = case["args"], case["golden"]
+    what = f"td_loss(..., loss={args['loss']!r}, huber_delta={args['huber_delta']:g})"
+    if result["shape"] != []:
+        fail(f"{what} returned shape {result['shape']}; expected a scalar (shape []): average over the batch.")
+    if not np.allclose(result["values"], golden["values"], atol=1e-5, rtol=1e-5):
+        taken = args["q_values"][np.arange(len(args["actions"])), args["actions"]]
+        errors = taken - args["targets"]
+        delta = args["huber_delta"]
+        huber = np.where(np.abs(errors) <= delta, 0.5 * errors**2, delta * (np.abs(errors) - 0.5 * delta))
+        chosen = huber if args["loss"] == "huber" else errors**2
+        guesses = {
+            "It equals the sum over the batch: use the mean.": chosen.sum(),
+            "It equals the mean squared error: the Huber loss is linear beyond delta.": (errors**2).mean(),
+            "It equals the Huber loss: loss='mse' asks for the mean squared error.": huber.mean(),
+            "It equals half the mean squared error: MSE is the mean of d**2.": (0.5 * errors**2).mean(),
+            "It ignores huber_delta (uses delta=1).": np.where(np.abs(errors) <= 1, 0.5 * errors**2, np.abs(errors) - 0.5).mean(),
+        }
+        fail(f"{what} should be {float(golden['values']):.6g}, got {float(result['values']):.6g}. "
+             f"{first_match(result['values'], guesses)}".strip())
+    if result["grad"] is None:
+        fail(f"{what} returned a value without a gradient with respect to q_values: detach the targets, "
+             "never Q(s, a).")
+    expect_close(result["grad"], golden["grad"], f"the gradient of {what} with respect to q_values",
+                 hint="Only the taken action's entry of each row should get a gradient: gather along dim 1.")
+
+
+def check_update(student, case: dict[str, Any]) -> None:
+    result = run(student, case)
+    golden = case["golden"]
+    for key, value in golden["stats"].items():
+        got = result["stats"].get(key)
+        if got is None or not np.isclose(got, value, atol=1e-5, rtol=1e-4):
+            fail(f"After one update_q_network step, stats[{key!r}] should be {value:.6g}, got {got}. "
+                 "Compute q_values = q_network(observations) and the loss with td_loss against the targets.")
+    for key, value in golden["weights"].items():
+        expect_close(result["weights"][key], value, f"the network's {key} after one update_q_network step",
+                     hint="Compute the loss with td_loss on q_network(observations); the provided code does the step.")
+
+
+# -- double DQN ------------------------------------------------------------------------------
+def check_double_dqn_targets(student, case: dict[str, Any]) -> None:
+    args = case["args"]
+    rewards, terminated, gamma = args["rewards"], args["terminated"], args["gamma"]
+    online, target = args["next_q_values_online"], args["next_q_values_target"]
+    rows = np.arange(len(rewards))
+    mask = gamma * (1 - terminated)
+
+    def value(network_values: np.ndarray) -> np.ndarray:
+        return rewards + mask * network_values
+
+    guesses = {
+        "It equals the DQN target: the action must be chosen with the online network "
+        "(argmax of next_q_values_online), then evaluated with the target network.":
+            value(target.max(axis=1)),
+        "Both choosing and evaluating use the online network: evaluate the chosen action with next_q_values_target.":
+            value(online.max(axis=1)),
+        "Online and target are swapped: choose with the online network, evaluate with the target network.":
+            value(online[rows, target.argmax(axis=1)]),
+        "The argmax is taken over the batch axis: take it over actions (dim=1).":
+            value(target[rows, online.argmax(axis=0)[: len(rows)]]) if online.shape[1] >= len(rows) else None,
+        "The terminal mask is missing: where terminated is 1 the target is just the reward.":
+            rewards + gamma * target[rows, online.argmax(axis=1)],
+        "The mask multiplies the reward too: only the bootstrap is masked.":
+            (1 - terminated) * (rewards + gamma * target[rows, online.argmax(axis=1)]),
+    }
+    expect_targets(run(student, case), case, "double_dqn_targets(...)", lambda v: first_match(v, guesses))
+
+
+# -- N-step ------------------------------------------------------------------------------------
+def _n_step_variant(args: dict[str, Any], stop_at_end: bool = True, bootstrap_on_truncation: bool = True,
+                    exponent_shift: int = 0, bootstrap_from_last: bool = False,
+                    truncation_ends: bool = True) -> np.ndarray:
+    """The N-step target with one rule changed, for naming a student's mistake."""
+    rewards, terminated, truncated = args["window_rewards"], args["window_terminated"], args["window_truncated"]
+    bootstrap, gamma = args["bootstrap_values"], args["gamma"]
+    targets = []
+    for r, te, tr, v in zip(rewards, terminated, truncated, bootstrap):
+        ends = (te > 0) | ((tr > 0) if truncation_ends else False)
+        last = int(np.argmax(ends)) if (stop_at_end and ends.any()) else len(r) - 1
+        total = sum(gamma**k * r[k] for k in range(last + 1))
+        keep = te[last] == 0 and (bootstrap_on_truncation or tr[last] == 0)
+        index = len(r) - 1 if bootstrap_from_last else last
+        targets.append(total + (gamma ** (last + 1 + exponent_shift) * v[index] if keep else 0.0))
+    return np.asarray(targets)
+
+
+def check_n_step_targets(student, case: dict[str, Any]) -> None:
+    args = case["args"]
+    guesses = {
+        "The sum runs across the end of the episode: stop at the first transition that is terminated or truncated.":
+            _n_step_variant(args, stop_at_end=False),
+        "A truncated window drops its bootstrap: a time limit is not a terminal state, so keep gamma^m * V(s_m).":
+            _n_step_variant(args, bootstrap_on_truncation=False),
+        "Truncation is ignored: the window must also stop at a truncated transition (the next one is another episode).":
+            _n_step_variant(args, truncation_ends=False),
+        "The bootstrap's discount exponent is one too small: after m rewards it is gamma^m.":
+            _n_step_variant(args, exponent_shift=-1),
+        "The bootstrap's discount exponent is one too large: after m rewards it is gamma^m.":
+            _n_step_variant(args, exponent_shift=1),
+        "The bootstrap always comes from the window's last position: take it from the last transition summed.":
+            _n_step_variant(args, bootstrap_from_last=True),
+    }
+    expect_targets(run(student, case), case, "n_step_targets(...)", lambda v: first_match(v, guesses))
+
+
+# -- learning checks ------------------------------------------------------------------------
+def check_fitted_q_chain(student, case: dict[str, Any]) -> None:
+    from autograder.cases_dqn import chain_q_star
+
+    args = case["args"]
+    q_values = run(student, case)["q_values"]
+    q_star = chain_q_star(args["states"], args["gamma"])
+    if not np.all(np.isfinite(q_values)):
+        fail("Fitted Q-iteration with your dqn_targets and update_q_network diverged (NaN or inf): check the "
+             "loss (a mean over the batch) and that the targets are detached.")
+    error = np.abs(q_values - q_star).max()
+    if error > 0.01:
+        worst = np.unravel_index(np.argmax(np.abs(q_values - q_star)), q_star.shape)
+        fail(f"Fitted Q-iteration with your dqn_targets and update_q_network on a {args['states']}-state chain "
+             f"(reward 1 for leaving the last state, gamma={args['gamma']}) should converge to Q*; after "
+             f"{args['iterations']} iterations Q(s={worst[0]}, a={worst[1]}) is {q_values[worst]:.4f} instead of "
+             f"{q_star[worst]:.4f} (largest error {error:.4f}, allowed 0.01). Q learned: {show(q_values)}; "
+             f"Q*: {show(q_star)}. A missing terminal mask, a masked reward or a wrong max axis would each do this.")
+
+
+def check_overestimation(student, case: dict[str, Any]) -> None:
+    args = case["args"]
+    result = run(student, case)
+    true_value, margin = args["true_value"], 10 * result["standard_error"]
+    expect(result["dqn_mean"] > true_value + 0.3,
+           f"Internal check: the max-based target should overestimate here (got {result['dqn_mean']:.3f}).")
+    if abs(result["double_mean"] - true_value) > margin:
+        fail(f"On Sutton & Barto's maximization-bias example (the true value of (A, left) is {true_value:g}), "
+             f"the DQN target averages {result['dqn_mean']:+.3f}: it overestimates, as the lecture says. Your "
+             f"double-Q target should be close to {true_value:g} (within ±{margin:.3f}, 10 standard errors), "
+             f"but it averages {result['double_mean']:+.3f}. Choose a' with the online estimates and evaluate "
+             "it with the target estimates: taking both from one network keeps the bias.")
+
+
+def check_chain_propagation(student, fast_case: dict[str, Any], slow_case: dict[str, Any]) -> None:
+    from autograder.cases_dqn import chain_v_star
+
+    args = fast_case["args"]
+    v_star = chain_v_star(args["states"], args["gamma"])
+    reached = {}
+    for case in (slow_case, fast_case):
+        history = run(student, case)["history"]
+        n = case["args"]["n"]
+        final = history[-1]
+        if not np.allclose(final, v_star, atol=1e-4):
+            fail(f"Value iteration on an {args['states']}-state chain with your {n}-step targets should converge "
+                 f"to V* = {show(v_star)}; it ended at {show(final)}. The window continues into the next "
+                 "episode after the reward: those positions (and the bootstrap at a termination) must be ignored.")
+        hits = np.flatnonzero(history[:, 0] >= 0.5 * v_star[0])
+        reached[n] = int(hits[0]) + 1 if hits.size else None
+    slow_n, fast_n = slow_case["args"]["n"], fast_case["args"]["n"]
+    expected_fast = -(-args["states"] // fast_n)
+    expect(reached[fast_n] is not None and reached[fast_n] <= expected_fast,
+           f"With {fast_n}-step targets, value should reach the start of the {args['states']}-state chain after "
+           f"{expected_fast} iterations (the reward travels {fast_n} states per iteration); it took "
+           f"{reached[fast_n]}.")
+    expect(reached[slow_n] is not None and reached[fast_n] < reached[slow_n],
+           f"{fast_n}-step targets should propagate the reward faster than {slow_n}-step ones: "
+           f"{reached[fast_n]} vs {reached[slow_n]} iterations.")
