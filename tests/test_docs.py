@@ -15,6 +15,7 @@ CODE_SPAN = re.compile(r"`([^`\n]+)`")
 PATH_LIKE = re.compile(r"^[\w.\-]+(/[\w.\-]*)+$")
 COMMAND = re.compile(r"(?:\./kit|python -m autograder) ([a-z][\w-]*)")
 PLACEHOLDERS = ("path/to/", "DIR", "PART", "<")
+METRIC_PREFIXES = ("charts/", "losses/")  # metric names such as losses/td_loss, not paths
 
 
 def mentioned_paths(text: str) -> set[str]:
@@ -22,7 +23,8 @@ def mentioned_paths(text: str) -> set[str]:
     for span in CODE_SPAN.findall(text):
         for token in span.split():
             token = token.strip("(),:;")
-            if PATH_LIKE.match(token) and not any(p in token for p in PLACEHOLDERS) and "://" not in token:
+            if (PATH_LIKE.match(token) and not any(p in token for p in PLACEHOLDERS) and "://" not in token
+                    and not token.startswith(METRIC_PREFIXES)):
                 paths.add(token)
     for target in re.findall(r"\]\(([^)#\s]+)", text):
         if "://" not in target:
