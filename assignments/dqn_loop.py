@@ -43,7 +43,7 @@ class DQNConfig:
     """Seeds torch, the numpy Generator used for exploration and sampling, and the env."""
     total_steps: int = 30_000
     """Budget of environment steps."""
-    hidden_sizes: tuple[int, ...] = (64, 64)
+    hidden_sizes: tuple[int, ...] = (128, 128)
     """Hidden layer sizes of the Q-network."""
     buffer_capacity: int = 50_000
     """Replay buffer size (transitions)."""
@@ -55,15 +55,16 @@ class DQNConfig:
     """F: environment steps between rounds of gradient steps (process 3's rate)."""
     gradient_steps: int = 1
     """K: gradient steps per round."""
-    target_update: str = "hard"
+    target_update: str = "polyak"
     """"hard": copy every ``target_update_every`` env steps; "polyak": average after every gradient step."""
     target_update_every: int = 500
     """C: environment steps between hard target updates (process 2's rate)."""
-    tau: float = 0.005
+    tau: float = 0.01
     """Polyak weight on the online network (1 is a hard copy)."""
     gamma: float = 0.99
-    """Discount."""
-    double_q: bool = False
+    """Discount. (0.98 learns to balance sooner but often never learns to keep the cart
+    on the track: running off it comes later than its horizon sees.)"""
+    double_q: bool = True
     """Use double Q-learning targets (the double_dqn part) instead of the DQN max."""
     learning_rate_start: float = 1e-3
     """Adam's learning rate at step 0, decayed linearly to ``learning_rate_end``."""
@@ -75,7 +76,7 @@ class DQNConfig:
     """Exploration probability at step 0."""
     epsilon_end: float = 0.05
     """Exploration probability from ``epsilon_decay_steps`` on."""
-    epsilon_decay_steps: int = 10_000
+    epsilon_decay_steps: int = 5_000
     """Steps over which epsilon decays linearly."""
     loss: str = "huber"
     """"huber" or "mse"."""
@@ -83,8 +84,10 @@ class DQNConfig:
     """Where the Huber loss turns linear."""
     max_grad_norm: float = 10.0
     """Gradient-norm clipping threshold."""
-    eval_every: int = 1_000
+    eval_every: int = 500
     """Environment steps between greedy evaluations (after ``learning_starts``)."""
+    log_every: int = 1_000
+    """Environment steps between log rows of the last gradient step's stats."""
     eval_episodes: int = 5
     """Episodes per greedy evaluation."""
     solved_return: float | None = 475.0
@@ -146,14 +149,15 @@ def train(config: DQNConfig) -> TrainResult:
     logger = CsvLogger(config.log_path)
     result = TrainResult(q_network=q_network, logger=logger)
     episode_return = 0.0
+    stats: dict[str, float] = {}
 
     obs, _ = env.reset(seed=config.seed)
     for step in tqdm(range(config.total_steps), disable=not config.progress, desc="DQN", unit="step"):
         epsilon = linear_schedule(config.epsilon_start, config.epsilon_end, config.epsilon_decay_steps, step)
 
         # Process 1: collect one transition.
-        # TODO(student): act epsilon-greedily with the online network, step the env, store the transition, then move on (obs = next_obs, or reset when the episode ended)
-        raise NotImplementedError("dqn_loop: act epsilon-greedily with the online network, step the env, store the transition, then move on (obs = next_obs, or reset when the episode ended)")
+        # TODO(student): act epsilon-greedily with the online network, step the env (keep reward, terminated, truncated), store the transition, then set obs = next_obs (the reset at an episode's end is done just below)
+        raise NotImplementedError("dqn_loop: act epsilon-greedily with the online network, step the env (keep reward, terminated, truncated), store the transition, then set obs = next_obs (the reset at an episode's end is done just below)")
         episode_return += float(reward)
         if terminated or truncated:
             logger.log(step + 1, **{"charts/episodic_return": episode_return, "charts/epsilon": epsilon})
@@ -168,8 +172,8 @@ def train(config: DQNConfig) -> TrainResult:
                 group["lr"] = learning_rate
             # TODO(student): take config.gradient_steps steps: sample a batch, compute targets, update the Q-network; with target_update == "polyak", polyak_update after each step
             raise NotImplementedError("dqn_loop: take config.gradient_steps steps: sample a batch, compute targets, update the Q-network; with target_update == \"polyak\", polyak_update after each step")
-            if (step + 1) % 1_000 == 0:
-                logger.log(step + 1, **stats, **{"charts/learning_rate": learning_rate})
+        if stats and (step + 1) % config.log_every == 0:
+            logger.log(step + 1, **stats, **{"charts/learning_rate": optimizer.param_groups[0]["lr"]})
 
         # Process 2 for hard updates: a fresh copy every target_update_every steps.
         # TODO(student): with target_update == "hard", hard_update every config.target_update_every environment steps

@@ -300,3 +300,286 @@ TARGET_NETWORK = [
 ]
 
 MUTANTS: list[Mutant] = REPLAY_BUFFER + TARGET_NETWORK
+
+# -- dqn ----------------------------------------------------------------------------------
+DQN_RETURN = "return rewards + gamma * (1.0 - terminated) * next_values"
+DQN_MAX = "next_values = next_q_values.detach().max(dim=1).values"
+EXPLORE = "explore = rng.random(batch_size) < epsilon"
+RANDOM_ACTIONS = "random_actions = rng.integers(0, num_actions, size=batch_size)"
+TAKEN = "taken = q_values.gather(1, actions.long().unsqueeze(1)).squeeze(1)"
+MSE = "return torch.mean((taken - targets) ** 2)"
+HUBER = "return nn.functional.huber_loss(taken, targets, delta=huber_delta)"
+
+DQN = [
+    Mutant("no_terminal_mask", "dqn",
+           "bootstraps from every next state, terminal ones included",
+           ((DQN_RETURN, "return rewards + gamma * next_values"),),
+           r"terminal mask is missing"),
+    Mutant("mask_on_reward", "dqn",
+           "multiplies the whole target, reward included, by (1 - terminated)",
+           ((DQN_RETURN, "return (1.0 - terminated) * (rewards + gamma * next_values)"),),
+           r"mask multiplies the reward too"),
+    Mutant("targets_with_gradient", "dqn",
+           "forgets to detach the next-state values, so a gradient flows through the target",
+           ((DQN_MAX, "next_values = next_q_values.max(dim=1).values"),),
+           r"requires grad.*Detach the next-state values"),
+    Mutant("max_over_batch_axis", "dqn",
+           "takes the max over the batch axis (dim=0) instead of over actions",
+           ((DQN_MAX, "next_values = next_q_values.detach().max(dim=0).values"),),
+           r"batch axis \(dim=0\)"),
+    Mutant("max_with_keepdim", "dqn",
+           "keeps the reduced axis (keepdim=True), so [B] + [B, 1] broadcasts to [B, B]",
+           ((DQN_MAX, "next_values = next_q_values.detach().max(dim=1, keepdim=True).values"),),
+           r"\[B, B\] result is the classic broadcasting bug"),
+    Mutant("mean_instead_of_max", "dqn",
+           "averages the next-state values over actions instead of taking the max",
+           ((DQN_MAX, "next_values = next_q_values.detach().mean(dim=1)"),),
+           r"mean over actions is used"),
+    Mutant("max_started_at_zero", "dqn",
+           "computes the max with a running maximum that starts at 0",
+           ((DQN_MAX, "next_values = next_q_values.detach().max(dim=1).values.clamp(min=0.0)"),),
+           r"max is started at 0"),
+    Mutant("huber_and_mse_swapped", "dqn",
+           "returns the Huber loss for loss='mse' and the squared error for loss='huber'",
+           (('if loss == "mse":', 'if loss == "huber":'),),
+           r"It equals the mean squared error: the Huber loss is linear beyond delta"),
+    Mutant("mse_sums_over_batch", "dqn",
+           "sums the squared errors over the batch instead of averaging",
+           ((MSE, "return torch.sum((taken - targets) ** 2)"),),
+           r"It equals the sum over the batch: use the mean"),
+    Mutant("huber_sums_over_batch", "dqn",
+           "asks huber_loss for reduction='sum'",
+           ((HUBER, "return nn.functional.huber_loss(taken, targets, reduction=\"sum\", delta=huber_delta)"),),
+           r"It equals the sum over the batch: use the mean"),
+    Mutant("huber_delta_ignored", "dqn",
+           "calls huber_loss without passing huber_delta",
+           ((HUBER, "return nn.functional.huber_loss(taken, targets)"),),
+           r"It ignores huber_delta"),
+    Mutant("gather_without_squeeze", "dqn",
+           "gathers Q(s, a) as a [B, 1] column, so Q(s, a) - y broadcasts to [B, B]",
+           ((TAKEN, "taken = q_values.gather(1, actions.long().unsqueeze(1))"),),
+           r"\[B, 1\].*\[B, B\]"),
+    Mutant("loss_on_max_q", "dqn",
+           "regresses max_a Q(s, a) instead of Q of the taken action",
+           ((TAKEN, "taken = q_values.max(dim=1).values"),),
+           r"max_a Q\(s, a\).*taken actions"),
+    Mutant("epsilon_is_greedy_probability", "dqn",
+           "acts greedily with probability epsilon instead of exploring with it",
+           ((EXPLORE, "explore = rng.random(batch_size) >= epsilon"),),
+           r"epsilon is used as the probability of acting greedily"),
+    Mutant("random_action_excludes_greedy", "dqn",
+           "explores with a random action other than the greedy one",
+           ((RANDOM_ACTIONS,
+             "random_actions = (greedy + rng.integers(1, num_actions, size=batch_size)) % num_actions"),),
+           r"the greedy one included"),
+    Mutant("global_numpy_random", "dqn",
+           "draws the exploration coin from np.random instead of the rng argument",
+           ((EXPLORE, "explore = np.random.random(batch_size) < epsilon"),),
+           r"draw every random number from the rng argument"),
+    Mutant("schedule_not_capped", "dqn",
+           "does not cap the schedule's fraction at 1, so epsilon keeps falling after duration",
+           (("fraction = min(step / duration, 1.0)", "fraction = step / duration"),),
+           r"cap the fraction at 1"),
+    Mutant("q_values_detached_in_update", "dqn",
+           "computes Q(s, .) under torch.no_grad() in update_q_network, so nothing can be learned",
+           (("q_values = q_network(observations)\n",
+             "with torch.no_grad():\n        q_values = q_network(observations)\n"),),
+           r"without a graph.*only the targets are detached"),
+]
+
+# -- double_dqn ---------------------------------------------------------------------------
+CHOOSE = "best_actions = next_q_values_online.detach().argmax(dim=1, keepdim=True)"
+EVALUATE = "next_values = next_q_values_target.detach().gather(1, best_actions).squeeze(1)"
+DOUBLE_RETURN = "return rewards + gamma * (1.0 - terminated) * next_values"
+
+DOUBLE_DQN = [
+    Mutant("chooses_with_target", "double_dqn",
+           "chooses a' with the target network too, which is the DQN target again",
+           ((CHOOSE, "best_actions = next_q_values_target.detach().argmax(dim=1, keepdim=True)"),),
+           r"It equals the DQN target"),
+    Mutant("evaluates_with_online", "double_dqn",
+           "evaluates a' with the online network too",
+           ((EVALUATE, "next_values = next_q_values_online.detach().gather(1, best_actions).squeeze(1)"),),
+           r"Both choosing and evaluating use the online network"),
+    Mutant("online_and_target_swapped", "double_dqn",
+           "chooses a' with the target network and evaluates it with the online network",
+           ((CHOOSE, "best_actions = next_q_values_target.detach().argmax(dim=1, keepdim=True)"),
+            (EVALUATE, "next_values = next_q_values_online.detach().gather(1, best_actions).squeeze(1)")),
+           r"Online and target are swapped"),
+    Mutant("argmax_over_batch_axis", "double_dqn",
+           "takes the argmax over the batch axis (dim=0)",
+           ((CHOOSE, "best_actions = next_q_values_online.detach().argmax(dim=0, keepdim=True)"),),
+           r"batch axis \(dim=0\)"),
+    Mutant("no_terminal_mask", "double_dqn",
+           "bootstraps from every next state, terminal ones included",
+           ((DOUBLE_RETURN, "return rewards + gamma * next_values"),),
+           r"terminal mask is missing"),
+    Mutant("mask_on_reward", "double_dqn",
+           "multiplies the whole target, reward included, by (1 - terminated)",
+           ((DOUBLE_RETURN, "return (1.0 - terminated) * (rewards + gamma * next_values)"),),
+           r"mask multiplies the reward too"),
+    Mutant("targets_with_gradient", "double_dqn",
+           "forgets to detach, so a gradient flows through the target",
+           ((CHOOSE, "best_actions = next_q_values_online.argmax(dim=1, keepdim=True)"),
+            (EVALUATE, "next_values = next_q_values_target.gather(1, best_actions).squeeze(1)")),
+           r"requires grad.*Detach"),
+    Mutant("gather_without_squeeze", "double_dqn",
+           "keeps the gathered values as a [B, 1] column, so the target broadcasts to [B, B]",
+           ((EVALUATE, "next_values = next_q_values_target.detach().gather(1, best_actions)"),),
+           r"\[B, B\] result is the classic broadcasting bug"),
+    Mutant("gamma_missing", "double_dqn",
+           "forgets the discount on the bootstrap term",
+           ((DOUBLE_RETURN, "return rewards + (1.0 - terminated) * next_values"),),
+           r"gamma is missing"),
+]
+
+# -- n_step -------------------------------------------------------------------------------
+ENDED = "ended = (window_terminated + window_truncated) > 0"
+INCLUDED = "included = (~ended_before).to(window_rewards.dtype)"
+NOT_TERMINAL = "not_terminal = 1.0 - window_terminated.gather(1, last.unsqueeze(1)).squeeze(1)"
+BOOTSTRAP = "bootstrap = bootstrap_values.detach().gather(1, last.unsqueeze(1)).squeeze(1)"
+N_RETURN = "return (returns + gamma ** (last + 1).to(window_rewards.dtype) * not_terminal * bootstrap).detach()"
+
+N_STEP = [
+    Mutant("window_runs_across_episode_end", "n_step",
+           "sums all N rewards and bootstraps from the last position, ignoring where the episode ended",
+           ((INCLUDED, "included = torch.ones_like(window_rewards)"),),
+           r"The sum runs across the end of the episode"),
+    Mutant("truncation_drops_bootstrap", "n_step",
+           "drops the bootstrap where the window ended by truncation as well as by termination",
+           ((NOT_TERMINAL,
+             "not_terminal = 1.0 - ended.to(window_rewards.dtype).gather(1, last.unsqueeze(1)).squeeze(1)"),),
+           r"A truncated window drops its bootstrap"),
+    Mutant("termination_keeps_bootstrap", "n_step",
+           "forgets the terminal mask, so a terminated window still bootstraps",
+           ((NOT_TERMINAL, "not_terminal = 1.0"),),
+           r"A terminated window keeps its bootstrap"),
+    Mutant("truncation_ignored", "n_step",
+           "stops the window at termination only, running on past a truncation",
+           ((ENDED, "ended = window_terminated > 0"),),
+           r"Truncation is ignored"),
+    Mutant("bootstrap_exponent_too_small", "n_step",
+           "discounts the bootstrap by gamma^(m-1)",
+           ((N_RETURN, N_RETURN.replace("(last + 1)", "last")),),
+           r"exponent is one too small"),
+    Mutant("bootstrap_exponent_too_large", "n_step",
+           "discounts the bootstrap by gamma^(m+1)",
+           ((N_RETURN, N_RETURN.replace("(last + 1)", "(last + 2)")),),
+           r"exponent is one too large"),
+    Mutant("bootstrap_from_last_position", "n_step",
+           "always bootstraps from the window's last position",
+           ((BOOTSTRAP, "bootstrap = bootstrap_values.detach()[:, -1]"),),
+           r"always comes from the window's last position"),
+    Mutant("bootstrap_discounted_by_gamma_n", "n_step",
+           "discounts the bootstrap by gamma^N even when the window stopped early",
+           ((N_RETURN, "return (returns + gamma ** window * not_terminal * bootstrap).detach()"),),
+           r"gamma\^N even when the window stopped early"),
+    Mutant("reward_discounts_start_at_gamma", "n_step",
+           "discounts the first reward by gamma (exponents 1 .. N instead of 0 .. N-1)",
+           (("discounts = gamma ** torch.arange(window, dtype=window_rewards.dtype)",
+             "discounts = gamma ** torch.arange(1, window + 1, dtype=window_rewards.dtype)"),),
+           r"discounted one step too much"),
+    Mutant("bootstrap_index_is_m", "n_step",
+           "counts m, the number of rewards summed, and reads the bootstrap and terminal flag at index m",
+           (("last = included.sum(dim=1).long() - 1", "last = included.sum(dim=1).long()"),
+            (N_RETURN, N_RETURN.replace("(last + 1)", "last"))),
+           r"positions run 0 \.\. N-1"),
+    Mutant("targets_with_gradient", "n_step",
+           "forgets to detach, so a gradient flows through the bootstrap values",
+           ((BOOTSTRAP, BOOTSTRAP.replace(".detach()", "")),
+            (N_RETURN, N_RETURN.removesuffix(".detach()"))),
+           r"requires grad.*Detach"),
+]
+
+# -- dqn_loop -----------------------------------------------------------------------------
+ADD = "buffer.add(obs, action, reward, next_obs, terminated, truncated)"
+TRAIN_IF = "if step + 1 >= config.learning_starts and (step + 1) % config.train_every == 0:"
+GRADIENT_LOOP = "for _ in range(config.gradient_steps):"
+POLYAK = """\
+                if config.target_update == "polyak":
+                    polyak_update(target_network, q_network, config.tau)
+"""
+HARD = """\
+        if config.target_update == "hard" and (step + 1) % config.target_update_every == 0:
+            hard_update(target_network, q_network)
+"""
+EPSILON = ("epsilon = linear_schedule(config.epsilon_start, config.epsilon_end, "
+           "config.epsilon_decay_steps, step)")
+SAMPLE = "batch = buffer.sample(config.batch_size, rng)"
+
+DQN_LOOP = [
+    Mutant("forgets_obs_next_obs", "dqn_loop",
+           "never sets obs = next_obs, so the agent keeps acting from the episode's first state",
+           (("        obs = next_obs\n", ""),),
+           r"The observation never advances: set obs = next_obs"),
+    Mutant("done_stored_as_terminated", "dqn_loop",
+           "stores terminated or truncated as the terminal flag",
+           ((ADD, "buffer.add(obs, action, reward, next_obs, terminated or truncated, truncated)"),),
+           r"A time limit \(truncated\) was stored as terminated"),
+    Mutant("no_reset_after_truncation", "dqn_loop",
+           "resets the environment only after a termination, not after a time limit",
+           (("        if terminated or truncated:\n", "        if terminated:\n"),),
+           r"After a time-limit truncation.*Reset the environment when terminated or truncated"),
+    Mutant("steps_with_random_action", "dqn_loop",
+           "steps the environment with a random action instead of the epsilon-greedy one",
+           (("env.step(action)", "env.step(env.action_space.sample())"),),
+           r"step the environment with the action epsilon_greedy chose"),
+    Mutant("epsilon_computed_once", "dqn_loop",
+           "computes epsilon once before the loop, so it never decays",
+           (("        " + EPSILON + "\n", ""),
+            ("    obs, _ = env.reset(seed=config.seed)\n",
+             "    obs, _ = env.reset(seed=config.seed)\n    " + EPSILON.replace("step)", "0)") + "\n")),
+           r"with the epsilon of step 0 although"),
+    Mutant("trains_every_step", "dqn_loop",
+           "ignores train_every and trains after every environment step",
+           ((TRAIN_IF, "if step + 1 >= config.learning_starts:"),),
+           r"trains after every environment step: run a round only when \(step \+ 1\) % train_every == 0"),
+    Mutant("one_gradient_step_per_round", "dqn_loop",
+           "takes one gradient step per round, ignoring gradient_steps",
+           ((GRADIENT_LOOP, "for _ in range(1):"),),
+           r"should take gradient_steps=2 gradient steps; rounds took \[1\].*range\(config\.gradient_steps\)"),
+    Mutant("one_batch_per_round", "dqn_loop",
+           "samples one batch per round and reuses it for all gradient steps",
+           (("            " + GRADIENT_LOOP + "\n                " + SAMPLE + "\n",
+             "            " + SAMPLE + "\n            " + GRADIENT_LOOP + "\n"),),
+           r"sample a fresh batch for every gradient step"),
+    Mutant("hard_update_every_gradient_step", "dqn_loop",
+           "copies the target after every gradient step instead of every target_update_every env steps",
+           ((POLYAK, POLYAK + "                else:\n                    hard_update(target_network, q_network)\n"),
+            (HARD, "")),
+           r"hard_update ran after every gradient step"),
+    Mutant("hard_update_every_env_step", "dqn_loop",
+           "copies the target after every environment step, ignoring target_update_every",
+           ((HARD, HARD.replace(" and (step + 1) % config.target_update_every == 0", "")),),
+           r"hard_update ran at every environment step"),
+    Mutant("target_period_in_gradient_steps", "dqn_loop",
+           "counts target_update_every in gradient steps instead of environment steps",
+           ((POLYAK, POLYAK + "                elif result.gradient_steps % config.target_update_every == 0:\n"
+                              "                    hard_update(target_network, q_network)\n"),
+            (HARD, "")),
+           r"counted in gradient steps"),
+    Mutant("polyak_tau_complement", "dqn_loop",
+           "passes 1 - tau to polyak_update (the slides' convention)",
+           (("polyak_update(target_network, q_network, config.tau)",
+             "polyak_update(target_network, q_network, 1 - config.tau)"),),
+           r"got \[0\.7\].*1 - tau"),
+    Mutant("polyak_once_per_round", "dqn_loop",
+           "averages the target once per round instead of after every gradient step",
+           ((POLYAK, ""),
+            ("                result.gradient_steps += 1\n",
+             "                result.gradient_steps += 1\n"
+             "            if config.target_update == \"polyak\":\n"
+             "                polyak_update(target_network, q_network, config.tau)\n")),
+           r"once per round"),
+    Mutant("polyak_and_hard_both", "dqn_loop",
+           "averages after every gradient step whatever target_update says, besides the hard copies",
+           ((POLYAK, "                polyak_update(target_network, q_network, config.tau)\n"),),
+           r"With target_update='hard' the loop should not call polyak_update"),
+    Mutant("target_update_arguments_swapped", "dqn_loop",
+           "calls hard_update(q_network, target_network), copying the target into the online network",
+           (("            hard_update(target_network, q_network)\n",
+             "            hard_update(q_network, target_network)\n"),),
+           r"hard_update\(target_network, q_network\)"),
+]
+
+MUTANTS = MUTANTS + DQN + DOUBLE_DQN + N_STEP + DQN_LOOP

@@ -24,8 +24,6 @@ ASSIGNMENTS = REPO / "assignments"
 ALTERNATIVES = Path(__file__).resolve().parent / "alternatives"
 ALTERNATIVE_FILES = sorted(ALTERNATIVES.glob("*/*.py"))
 PART_NAMES = [part.name for part in PARTS]
-# The parts these tables cover; a new part brings its own mutants and alternatives.
-TABLE_PARTS = sorted({mutant.part for mutant in MUTANTS})
 
 
 def mutant_id(mutant: Mutant) -> str:
@@ -54,10 +52,14 @@ def summary(report: Report) -> str:
 
 
 # -- the tables themselves (fast) --------------------------------------------------------
-@pytest.mark.parametrize("part", TABLE_PARTS)
+@pytest.mark.parametrize("part", PART_NAMES)
 def test_each_part_has_enough_mutants_and_alternatives(part):
-    assert len([mutant for mutant in MUTANTS if mutant.part == part]) >= 8
-    assert len([path for path in ALTERNATIVE_FILES if path.parent.name == part]) >= 3
+    """Every graded part, a new one included, is proved by its own bugs and alternatives."""
+    mutants = [mutant for mutant in MUTANTS if mutant.part == part]
+    alternatives = [path for path in ALTERNATIVE_FILES if path.parent.name == part]
+    assert len(mutants) >= 8, f"part {part!r} has {len(mutants)} mutants in tests/mutants.py; it needs 8"
+    assert len(alternatives) >= 3, (f"part {part!r} has {len(alternatives)} correct alternatives in "
+                                    f"tests/alternatives/{part}/; it needs 3")
 
 
 def test_mutant_names_are_unique_and_parts_exist():
@@ -76,6 +78,7 @@ def test_mutant_edits_apply_once_and_compile(mutant):
 
 
 # -- the graders on known code ----------------------------------------------------------
+@pytest.mark.slow
 def test_reference_gets_full_marks():
     report = grade(SOLUTIONS)
     assert not report.internal_errors
@@ -83,6 +86,7 @@ def test_reference_gets_full_marks():
     assert all(test.status == "passed" for test in report.tests), summary(report)
 
 
+@pytest.mark.slow
 def test_stubs_get_zero_and_every_test_says_not_implemented():
     report = grade(ASSIGNMENTS)
     assert not report.internal_errors
@@ -96,7 +100,9 @@ def test_stubs_get_zero_and_every_test_says_not_implemented():
 @pytest.mark.parametrize("mutant", MUTANTS, ids=mutant_id)
 def test_mutant_loses_points_with_a_message_that_names_the_bug(mutant, tmp_path):
     submission = submission_with(tmp_path, mutant.part, mutated_source(mutant))
-    report = grade(submission, [part_named(mutant.part)])
+    # The CartPole learning check is left out here (a mutant that stops learning would
+    # train three full budgets); benchmarks/calibrate_learning.py measures its catch rate.
+    report = grade(submission, [part_named(mutant.part)], keyword="not learns_cartpole")
     assert not report.internal_errors
     assert report.score < report.max_score, f"not caught: {mutant.bug}"
     failing = [test for test in report.tests if test.status != "passed"]
@@ -105,6 +111,7 @@ def test_mutant_loses_points_with_a_message_that_names_the_bug(mutant, tmp_path)
         f"no failure message matches {mutant.expect!r} for: {mutant.bug}\n{summary(report)}")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", ALTERNATIVE_FILES, ids=alternative_id)
 def test_correct_alternative_gets_full_marks(path, tmp_path):
     part = path.parent.name

@@ -156,3 +156,21 @@ def test_fixtures_are_up_to_date():
     completed = subprocess.run([sys.executable, "-m", "autograder", "fixtures", "--check"],
                                cwd=REPO, capture_output=True, text=True)
     assert completed.returncode == 0, completed.stderr
+
+
+def test_course_config_is_the_reference_default():
+    import dataclasses
+    import sys
+
+    from autograder.cases_dqn import COURSE_CONFIG
+
+    sys.path.insert(0, str(REPO / "solutions"))
+    try:
+        dqn_loop = load("dqn_loop")
+    finally:
+        sys.path.remove(str(REPO / "solutions"))
+    defaults = dataclasses.asdict(dqn_loop.DQNConfig())
+    defaults["hidden_sizes"] = list(defaults["hidden_sizes"])
+    for field in ("seed", "log_path", "progress"):
+        defaults.pop(field)
+    assert COURSE_CONFIG == defaults

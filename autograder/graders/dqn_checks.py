@@ -2,18 +2,69 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from autograder.graders.support import expect, expect_close, expect_tensor, fail, show
+from autograder.sandbox import StudentError
 
 FALSE_ALARM = 1e-6  # per frequency check
 
+NO_GRAPH = re.compile(r"does not require grad and does not have a grad_fn")
+SIZE_MISMATCH = re.compile(r"size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\)")
+OUT_OF_BOUNDS = re.compile(r"index (\d+) is out of bounds for dimension 1 with size (\d+)")
+BATCH_AXIS_HINT = ("One entry per action instead of one per transition: the max (or argmax) was taken "
+                   "over the batch axis (dim=0); take it over actions (dim=1).")
+
+
+def _batch_and_actions(args: dict[str, Any]) -> tuple[int, int] | None:
+    """(B, A) of a targets case, read off its [B, A] next-state values."""
+    for name in ("next_q_values", "next_q_values_online"):
+        if name in args:
+            return tuple(np.shape(args[name]))
+    return None
+
+
+def error_hint(message: str, case: dict[str, Any]) -> str:
+    """A likely cause, in the student's terms, for a known exception from their code."""
+    probe, shape = case["probe"], _batch_and_actions(case["args"])
+    if probe == "dqn.fitted_q_chain":
+        shape = (2 * case["args"]["states"], 2)  # every (state, action) pair once, two actions
+    if NO_GRAPH.search(message):
+        return ("The loss has no autograd graph, so backward() has nothing to differentiate: q_values were "
+                "computed without a graph (under torch.no_grad() or detached). Compute q_values = "
+                "q_network(observations) with autograd on; only the targets are detached.")
+    if probe in ("dqn.dqn_targets", "dqn.fitted_q_chain") or probe.startswith("double_dqn."):
+        sizes = SIZE_MISMATCH.search(message)
+        if sizes and shape and shape[0] != shape[1] and {int(n) for n in sizes.groups()} == set(shape):
+            return ("A tensor with one entry per action met one with one entry per transition: the max (or "
+                    "argmax) was taken over the batch axis (dim=0), or not taken at all; take it over actions "
+                    "(dim=1).")
+        if OUT_OF_BOUNDS.search(message):
+            return ("An action index of at least the number of actions: the argmax was taken over the batch "
+                    "axis (dim=0) or over the flattened tensor; take it over actions (dim=1).")
+    if probe.startswith("n_step."):
+        index = OUT_OF_BOUNDS.search(message)
+        if index and index.group(1) == index.group(2):
+            return ("An index equal to the window length N: positions run 0 .. N-1, so the last reward "
+                    "summed (and its bootstrap) is at position m - 1, not m.")
+    return ""
+
 
 def run(student, case: dict[str, Any]) -> Any:
-    return student.call(case["probe"], case["args"], timeout=20)
+    """Run one fixture case on the student's code; a known error gets a hint."""
+    try:
+        return student.call(case["probe"], case["args"], timeout=20)
+    except StudentError as error:
+        if error.kind == "exception":
+            message = error.info.get("message", "")
+            hint = error_hint(message, case)
+            if hint:
+                error.info = dict(error.info, message=f"{message.rstrip('.')}. {hint}")
+        raise
 
 
 def first_match(values: np.ndarray, guesses: dict[str, Any]) -> str:
@@ -28,6 +79,9 @@ def expect_targets(result: dict[str, Any], case: dict[str, Any], what: str,
                    diagnose: Callable[[np.ndarray], str]) -> None:
     """Shape, dtype and values against the golden case, then no autograd graph."""
     golden = case["golden"]["values"]
+    shape = _batch_and_actions(case["args"])
+    if shape and shape[0] != shape[1] and result["shape"] in ([shape[1]], [1, shape[1]]):
+        fail(f"{what} has shape {result['shape']}; expected {list(golden.shape)}. {BATCH_AXIS_HINT}")
     if result["shape"] == list(golden.shape) and not np.allclose(result["values"], golden, atol=1e-4, rtol=1e-5):
         fail(f"{what}: expected {show(golden)}, got {show(result['values'])}. {diagnose(result['values'])}".strip())
     expect_tensor(result, golden, what, atol=1e-4)
@@ -128,26 +182,44 @@ def check_loss(student, case: dict[str, Any]) -> None:
     what = f"td_loss(..., loss={args['loss']!r}, huber_delta={args['huber_delta']:g})"
     if result["shape"] != []:
         fail(f"{what} returned shape {result['shape']}; expected a scalar (shape []): average over the batch.")
-    if not np.allclose(result["values"], golden["values"], atol=1e-5, rtol=1e-5):
-        taken = args["q_values"][np.arange(len(args["actions"])), args["actions"]]
-        errors = taken - args["targets"]
+    # A 0-dimensional value arrives as an array of one element.
+    got, want = float(np.asarray(result["values"]).item()), float(np.asarray(golden["values"]).item())
+    if not np.isclose(got, want, atol=1e-5, rtol=1e-5):
+        q_values, actions, targets = args["q_values"], args["actions"], args["targets"]
         delta = args["huber_delta"]
-        huber = np.where(np.abs(errors) <= delta, 0.5 * errors**2, delta * (np.abs(errors) - 0.5 * delta))
-        chosen = huber if args["loss"] == "huber" else errors**2
+
+        def huber(errors: np.ndarray, delta: float = delta) -> np.ndarray:
+            return np.where(np.abs(errors) <= delta, 0.5 * errors**2, delta * (np.abs(errors) - 0.5 * delta))
+
+        def chosen(errors: np.ndarray) -> np.ndarray:
+            return huber(errors) if args["loss"] == "huber" else errors**2
+
+        errors = q_values[np.arange(len(actions)), actions] - targets
         guesses = {
-            "It equals the sum over the batch: use the mean.": chosen.sum(),
+            "It equals the sum over the batch: use the mean.": chosen(errors).sum(),
             "It equals the mean squared error: the Huber loss is linear beyond delta.": (errors**2).mean(),
-            "It equals the Huber loss: loss='mse' asks for the mean squared error.": huber.mean(),
+            "It equals the Huber loss: loss='mse' asks for the mean squared error.": huber(errors).mean(),
             "It equals half the mean squared error: MSE is the mean of d**2.": (0.5 * errors**2).mean(),
-            "It ignores huber_delta (uses delta=1).": np.where(np.abs(errors) <= 1, 0.5 * errors**2, np.abs(errors) - 0.5).mean(),
+            "It ignores huber_delta (uses delta=1).": huber(errors, 1.0).mean(),
+            "Q(s, a) has shape [B, 1] and the targets [B], so Q(s, a) - y broadcasts to [B, B]: squeeze "
+            "the gathered values to [B] (gather(...).squeeze(1)).":
+                chosen(q_values[np.arange(len(actions)), actions][:, None] - targets[None, :]).mean(),
+            "It uses max_a Q(s, a): regress Q(s, a) of the taken actions (gather them with actions).":
+                chosen(q_values.max(axis=1) - targets).mean(),
         }
-        fail(f"{what} should be {float(golden['values']):.6g}, got {float(result['values']):.6g}. "
-             f"{first_match(result['values'], guesses)}".strip())
+        fail(f"{what} should be {want:.6g}, got {got:.6g}. {first_match(np.asarray(got), guesses)}".strip())
     if result["grad"] is None:
         fail(f"{what} returned a value without a gradient with respect to q_values: detach the targets, "
              "never Q(s, a).")
-    expect_close(result["grad"], golden["grad"], f"the gradient of {what} with respect to q_values",
-                 hint="Only the taken action's entry of each row should get a gradient: gather along dim 1.")
+    hint = "Only the taken action's entry of each row should get a gradient: gather along dim 1."
+    grad, q_values, actions = np.asarray(result["grad"]), args["q_values"], args["actions"]
+    rows = np.abs(grad).sum(axis=1) > 0 if grad.shape == q_values.shape else np.zeros(0, bool)
+    if rows.any():
+        columns = np.abs(grad[rows]).argmax(axis=1)
+        if np.array_equal(columns, q_values[rows].argmax(axis=1)) and not np.array_equal(columns, actions[rows]):
+            hint = ("The gradient went to each row's largest Q-value instead of the taken action's: regress "
+                    "Q(s, a) of the taken actions (gather them with actions), not max_a Q(s, a).")
+    expect_close(grad, golden["grad"], f"the gradient of {what} with respect to q_values", hint=hint)
 
 
 def check_update(student, case: dict[str, Any]) -> None:
@@ -188,14 +260,17 @@ def check_double_dqn_targets(student, case: dict[str, Any]) -> None:
             rewards + gamma * target[rows, online.argmax(axis=1)],
         "The mask multiplies the reward too: only the bootstrap is masked.":
             (1 - terminated) * (rewards + gamma * target[rows, online.argmax(axis=1)]),
+        "gamma is missing from the bootstrap term.":
+            rewards + (1 - terminated) * target[rows, online.argmax(axis=1)],
     }
     expect_targets(run(student, case), case, "double_dqn_targets(...)", lambda v: first_match(v, guesses))
 
 
 # -- N-step ------------------------------------------------------------------------------------
 def _n_step_variant(args: dict[str, Any], stop_at_end: bool = True, bootstrap_on_truncation: bool = True,
-                    exponent_shift: int = 0, bootstrap_from_last: bool = False,
-                    truncation_ends: bool = True) -> np.ndarray:
+                    bootstrap_on_termination: bool = False, exponent_shift: int = 0,
+                    exponent_always_n: bool = False, reward_shift: int = 0,
+                    bootstrap_from_last: bool = False, truncation_ends: bool = True) -> np.ndarray:
     """The N-step target with one rule changed, for naming a student's mistake."""
     rewards, terminated, truncated = args["window_rewards"], args["window_terminated"], args["window_truncated"]
     bootstrap, gamma = args["bootstrap_values"], args["gamma"]
@@ -203,10 +278,11 @@ def _n_step_variant(args: dict[str, Any], stop_at_end: bool = True, bootstrap_on
     for r, te, tr, v in zip(rewards, terminated, truncated, bootstrap):
         ends = (te > 0) | ((tr > 0) if truncation_ends else False)
         last = int(np.argmax(ends)) if (stop_at_end and ends.any()) else len(r) - 1
-        total = sum(gamma**k * r[k] for k in range(last + 1))
-        keep = te[last] == 0 and (bootstrap_on_truncation or tr[last] == 0)
+        total = sum(gamma ** (k + reward_shift) * r[k] for k in range(last + 1))
+        keep = (te[last] == 0 or bootstrap_on_termination) and (bootstrap_on_truncation or tr[last] == 0)
         index = len(r) - 1 if bootstrap_from_last else last
-        targets.append(total + (gamma ** (last + 1 + exponent_shift) * v[index] if keep else 0.0))
+        exponent = len(r) if exponent_always_n else last + 1 + exponent_shift
+        targets.append(total + (gamma**exponent * v[index] if keep else 0.0))
     return np.asarray(targets)
 
 
@@ -217,12 +293,20 @@ def check_n_step_targets(student, case: dict[str, Any]) -> None:
             _n_step_variant(args, stop_at_end=False),
         "A truncated window drops its bootstrap: a time limit is not a terminal state, so keep gamma^m * V(s_m).":
             _n_step_variant(args, bootstrap_on_truncation=False),
+        "A terminated window keeps its bootstrap: a terminal state has no future, so drop gamma^m * V(s_m) "
+        "where the last transition summed is terminated.":
+            _n_step_variant(args, bootstrap_on_termination=True),
         "Truncation is ignored: the window must also stop at a truncated transition (the next one is another episode).":
             _n_step_variant(args, truncation_ends=False),
         "The bootstrap's discount exponent is one too small: after m rewards it is gamma^m.":
             _n_step_variant(args, exponent_shift=-1),
         "The bootstrap's discount exponent is one too large: after m rewards it is gamma^m.":
             _n_step_variant(args, exponent_shift=1),
+        "The bootstrap is discounted by gamma^N even when the window stopped early: after m rewards it is gamma^m.":
+            _n_step_variant(args, exponent_always_n=True),
+        "The rewards are discounted one step too much: reward k gets gamma^k, k = 0 .. m-1, so the first "
+        "reward is not discounted.":
+            _n_step_variant(args, reward_shift=1),
         "The bootstrap always comes from the window's last position: take it from the last transition summed.":
             _n_step_variant(args, bootstrap_from_last=True),
     }
@@ -246,7 +330,8 @@ def check_fitted_q_chain(student, case: dict[str, Any]) -> None:
              f"(reward 1 for leaving the last state, gamma={args['gamma']}) should converge to Q*; after "
              f"{args['iterations']} iterations Q(s={worst[0]}, a={worst[1]}) is {q_values[worst]:.4f} instead of "
              f"{q_star[worst]:.4f} (largest error {error:.4f}, allowed 0.01). Q learned: {show(q_values)}; "
-             f"Q*: {show(q_star)}. A missing terminal mask, a masked reward or a wrong max axis would each do this.")
+             f"Q*: {show(q_star)}. A missing terminal mask, a masked reward, a wrong max axis or a loss "
+             "summed over the batch (instead of averaged) would each do this.")
 
 
 def check_overestimation(student, case: dict[str, Any]) -> None:

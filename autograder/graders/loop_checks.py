@@ -61,6 +61,8 @@ def check_episode_chaining(report: dict[str, Any]) -> None:
     first = np.asarray(adds[0]["obs"])
     expect(np.array_equal(first, [0.0, 0.0]),
            f"The first stored transition starts from {first.tolist()}, not from the observation env.reset() returned ([0, 0]).")
+    # (env steps taken when reset was called, episode number it started): reset() returns [episode, 0].
+    resets = [(entry["at"], entry["episode"]) for entry in report["env_log"] if entry["event"] == "reset"]
     for index in range(len(adds) - 1):
         previous, current = adds[index], adds[index + 1]
         next_obs, obs = np.asarray(previous["next_obs"]), np.asarray(current["obs"])
@@ -72,12 +74,17 @@ def check_episode_chaining(report: dict[str, Any]) -> None:
             fail(f"Transition {index + 1} starts from {obs.tolist()}, but the previous one ended in {next_obs.tolist()} "
                  f"and the episode went on.{hint}")
         if ended:
-            restart = [next_obs[0] + 1, 0.0]
+            kind = "a termination" if previous["terminated"] else "a time-limit truncation"
+            # The resets between the two env.step calls; resetting more than once there is harmless.
+            between = [episode for at, episode in resets if previous["at"] <= at < current["at"]]
+            if not between:
+                fail(f"After {kind} at {next_obs.tolist()}, the environment was not reset: the next transition "
+                     f"starts from {obs.tolist()}. Reset the environment when terminated or truncated.")
+            restart = [float(between[-1]), 0.0]
             if not np.array_equal(obs, restart):
-                kind = "a termination" if previous["terminated"] else "a time-limit truncation"
-                fail(f"After {kind} at {next_obs.tolist()}, the next transition should start from the reset "
-                     f"observation {restart}, but it starts from {obs.tolist()}. Reset the environment when "
-                     "terminated or truncated.")
+                fail(f"After {kind} at {next_obs.tolist()}, the environment was reset, but the next transition "
+                     f"starts from {obs.tolist()} instead of the observation env.reset() returned, {restart}: "
+                     "set obs from what env.reset() returns.")
 
 
 def gradient_rounds(report: dict[str, Any]) -> list[tuple[int, int]]:
@@ -95,56 +102,101 @@ def expected_rounds(config: dict[str, Any]) -> list[int]:
 def check_gradient_schedule(report: dict[str, Any], config: dict[str, Any]) -> None:
     rounds = gradient_rounds(report)
     expected = expected_rounds(config)
+    every, size = config["train_every"], config["gradient_steps"]
     expect(rounds, f"The loop took no gradient step in {config['total_steps']} environment steps "
-                   f"(learning_starts={config['learning_starts']}, train_every={config['train_every']}).")
-    sizes = {size for _, size in rounds}
-    expect(sizes == {config["gradient_steps"]},
-           f"Each round should take gradient_steps={config['gradient_steps']} gradient steps; rounds took "
-           f"{sorted(sizes)}.")
+                   f"(learning_starts={config['learning_starts']}, train_every={every}).")
+    sizes = {steps for _, steps in rounds}
+    hint = ""
+    if sizes == {1} and size > 1:
+        hint = (" Each round should loop for _ in range(config.gradient_steps) around sampling, targets and "
+                "update_q_network.")
+    expect(sizes == {size},
+           f"Each round should take gradient_steps={size} gradient steps; rounds took {sorted(sizes)}.{hint}")
+    gaps = {later - earlier for (earlier, _), (later, _) in zip(rounds, rounds[1:])}
+    hint = ""
+    if gaps == {1} and every > 1:
+        hint = (" The loop trains after every environment step: run a round only when "
+                "(step + 1) % train_every == 0.")
     expect(abs(len(rounds) - len(expected)) <= 1,
            f"With total_steps={config['total_steps']}, learning_starts={config['learning_starts']} and "
-           f"train_every={config['train_every']} there should be {len(expected)} rounds of gradient steps "
-           f"(one every {config['train_every']} env steps from step {config['learning_starts']} on); the loop "
-           f"ran {len(rounds)}, at env steps {[at for at, _ in rounds][:12]}.")
-    gaps = {later - earlier for (earlier, _), (later, _) in zip(rounds, rounds[1:])}
-    expect(not gaps or gaps == {config["train_every"]},
-           f"Rounds of gradient steps should come every train_every={config['train_every']} env steps; the "
-           f"gaps were {sorted(gaps)}.")
+           f"train_every={every} there should be {len(expected)} rounds of gradient steps "
+           f"(one every {every} env steps from step {config['learning_starts']} on); the loop "
+           f"ran {len(rounds)}, at env steps {[at for at, _ in rounds][:12]}.{hint}")
+    expect(not gaps or gaps == {every},
+           f"Rounds of gradient steps should come every train_every={every} env steps; the "
+           f"gaps were {sorted(gaps)}.{hint}")
     expect(rounds[0][0] >= config["learning_starts"] - 1,
            f"The first gradient step came after {rounds[0][0]} env steps, before learning_starts="
            f"{config['learning_starts']}.")
     samples = report["calls"].get("sample", [])
-    expect(len(samples) == sum(size for _, size in rounds) and all(s["batch_size"] == config["batch_size"] for s in samples),
+    steps = sum(steps for _, steps in rounds)
+    hint = ""
+    if len(samples) == len(rounds) and size > 1:
+        hint = (" One batch per round was sampled and reused: sample a fresh batch for every gradient step "
+                "(inside the loop over gradient_steps).")
+    expect(len(samples) == steps and all(s["batch_size"] == config["batch_size"] for s in samples),
            f"Each gradient step should sample one batch of batch_size={config['batch_size']}; the loop sampled "
-           f"{len(samples)} batches for {sum(size for _, size in rounds)} steps.")
+           f"{len(samples)} batches for {steps} steps.{hint}")
     updates = report["calls"].get("update", [])
     expect(all(update["rows"] == config["batch_size"] for update in updates),
            "update_q_network should get the sampled batch's observations (batch_size rows).")
+
+
+def _check_target_arguments(report: dict[str, Any]) -> None:
+    """hard_update and polyak_update get (target_network, online_network), in that order."""
+    online = {entry.get("network") for entry in report["calls"].get("update", [])}
+    for name in ("hard_update", "polyak_update"):
+        for entry in report["calls"].get(name, []):
+            if entry.get("same"):
+                fail(f"{name} was called with the same network twice: pass (target_network, q_network).")
+            if online and entry.get("target") in online:
+                fail(f"{name} was given the network that update_q_network trains as its first argument, the "
+                     f"one it changes. Either its arguments are swapped (it is {name}(target_network, "
+                     "q_network)) or update_q_network was given the target network instead of q_network.")
 
 
 def check_target_schedule(report: dict[str, Any], config: dict[str, Any]) -> None:
     hard = [entry["at"] for entry in report["calls"].get("hard_update", [])]
     polyak = report["calls"].get("polyak_update", [])
     updates = report["calls"].get("update", [])
-    if any(entry.get("same") for entry in report["calls"].get("hard_update", []) + polyak):
-        fail("The target network update was called with the same network twice: pass (target_network, q_network).")
+    _check_target_arguments(report)
     if config["target_update"] == "hard":
-        expect(not polyak, "With target_update='hard' the loop should not call polyak_update.")
+        expect(not polyak, "With target_update='hard' the loop should not call polyak_update: call it only "
+                           "when config.target_update == 'polyak'.")
         every = config["target_update_every"]
         expected = config["total_steps"] // every
+        hint = ""
+        if every > 1 and hard == [entry["at"] for entry in updates]:
+            hint = (" hard_update ran after every gradient step: it belongs outside the gradient-step loop, "
+                    "once every target_update_every env steps ((step + 1) % target_update_every == 0).")
+        elif every > 1 and len(hard) == config["total_steps"]:
+            hint = (" hard_update ran at every environment step: copy only when "
+                    "(step + 1) % target_update_every == 0.")
+        elif hard and hard == [entry["at"] for count, entry in enumerate(updates, start=1) if count % every == 0]:
+            hint = (" target_update_every was counted in gradient steps: it is counted in environment steps, "
+                    "whatever train_every and gradient_steps are.")
         expect(abs(len(hard) - expected) <= 1,
                f"With target_update_every={every} and total_steps={config['total_steps']} the loop should call "
-               f"hard_update about {expected} times; it called it {len(hard)} times.")
+               f"hard_update about {expected} times; it called it {len(hard)} times.{hint}")
         gaps = {later - earlier for earlier, later in zip(hard, hard[1:])}
         expect(not gaps or gaps == {every},
-               f"hard_update should run every {every} env steps; the gaps were {sorted(gaps)}.")
+               f"hard_update should run every {every} env steps; the gaps were {sorted(gaps)}.{hint}")
     else:
-        expect(not hard, "With target_update='polyak' the loop should not call hard_update.")
+        expect(not hard, "With target_update='polyak' the loop should not call hard_update: call it only "
+                         "when config.target_update == 'hard'.")
+        hint = ""
+        if len(polyak) == len(gradient_rounds(report)) and config["gradient_steps"] > 1:
+            hint = (" polyak_update ran once per round: call it after each gradient step, inside the loop "
+                    "over gradient_steps.")
         expect(len(polyak) == len(updates),
                f"With target_update='polyak' the target should be averaged after every gradient step: "
-               f"{len(updates)} gradient steps, {len(polyak)} polyak_update calls.")
+               f"{len(updates)} gradient steps, {len(polyak)} polyak_update calls.{hint}")
         taus = {entry["tau"] for entry in polyak}
-        expect(taus <= {config["tau"]}, f"polyak_update should get tau={config['tau']}; it got {sorted(taus)}.")
+        hint = ""
+        if taus and all(np.isclose(tau, 1 - config["tau"]) for tau in taus):
+            hint = (" It looks like 1 - tau was passed: tau is the weight on the online network (the slides' "
+                    "1 - tau), so pass config.tau as it is.")
+        expect(taus <= {config["tau"]}, f"polyak_update should get tau={config['tau']}; it got {sorted(taus)}.{hint}")
 
 
 def check_epsilon_and_actions(report: dict[str, Any]) -> None:
@@ -161,4 +213,26 @@ def check_epsilon_and_actions(report: dict[str, Any]) -> None:
                f"{call['at']} steps had been taken: compute epsilon with linear_schedule at the current step.")
         expected_action = (index + 1) % 2
         expect(step["action"] == expected_action,
-               f"Action {index}: epsilon_greedy returned {expected_action} but env.step got {step['action']}.")
+               f"Action {index}: epsilon_greedy returned {expected_action} but env.step got {step['action']}: "
+               "step the environment with the action epsilon_greedy chose.")
+
+
+def check_cartpole(student, case: dict[str, Any]) -> None:
+    """The student's whole DQN, with the course's config, must solve CartPole on at least
+    one of the listed seeds (each tried only if the previous failed)."""
+    args = case["args"]
+    config, seeds = args["config"], args["seeds"]
+    tried = []
+    for seed in seeds:
+        result = student.call("dqn_loop.learn", {"config": dict(config, seed=seed)}, timeout=args["timeout"])
+        if result["solved_at"] is not None:
+            return
+        best = max((value for _, value in result["evaluations"]), default=float("nan"))
+        tried.append(f"seed {seed}: best greedy return {best:.0f} ({len(result['evaluations'])} evaluations, "
+                     f"{result['seconds']:.0f} s)")
+    fail(f"With the course's DQNConfig, your DQN did not reach a mean greedy return of "
+         f"{config['solved_return']:g} on {config['env_id']} within {config['total_steps']} steps on any of "
+         f"the seeds tried ({'; '.join(tried)}). The reference solves it on {args['reference_rate']} of seeds, "
+         "so all failing is very unlikely for a correct implementation. Make the other parts' tests pass "
+         "first; then check the loop (targets from the target network, epsilon decaying, training after "
+         "learning_starts).")

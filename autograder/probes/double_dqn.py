@@ -8,6 +8,7 @@ import torch
 
 from autograder.probes._convert import tensor_to_plain
 from autograder.probes.dqn import _with_graph
+from autograder.worker import ProbeInputError
 
 
 def double_dqn_targets(rewards: np.ndarray, terminated: np.ndarray, next_q_values_online: np.ndarray,

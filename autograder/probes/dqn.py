@@ -130,7 +130,7 @@ PROBES = {
 
 
 def fitted_q_chain(states: int, gamma: float, iterations: int, inner_steps: int,
-                   learning_rate: float) -> dict[str, Any]:
+                   learning_rate: float, seed: int = 0) -> dict[str, Any]:
     """Fitted Q-iteration with the student's dqn_targets and update_q_network on a chain.
 
     States 0 .. states-1, one-hot observations; action 1 moves right, action 0 left (state
@@ -138,7 +138,8 @@ def fitted_q_chain(states: int, gamma: float, iterations: int, inner_steps: int,
     observation is the last state's own one-hot, as environments that return the final
     observation do); every other reward is 0. The Q-network is a bias-free linear layer on
     the one-hot input, i.e. a table. Each iteration computes targets with a frozen copy,
-    takes ``inner_steps`` SGD steps on all 2 * states transitions, then copies.
+    takes ``inner_steps`` SGD steps on all 2 * states transitions, then copies. The table
+    starts from small random values drawn with ``seed``.
     """
     import dqn
 
@@ -157,7 +158,8 @@ def fitted_q_chain(states: int, gamma: float, iterations: int, inner_steps: int,
     actions = torch.tensor(actions, dtype=torch.int64)
     rewards, terminated = torch.tensor(rewards), torch.tensor(terminated)
     network = torch.nn.Linear(states, 2, bias=False)
-    torch.nn.init.zeros_(network.weight)
+    with torch.no_grad():
+        network.weight.copy_(torch.as_tensor(np.random.default_rng(seed).uniform(-0.1, 0.1, (2, states))))
     target = torch.nn.Linear(states, 2, bias=False)
     target.load_state_dict(network.state_dict())
     optimizer = torch.optim.SGD(network.parameters(), lr=learning_rate)

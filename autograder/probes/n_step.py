@@ -8,6 +8,7 @@ import torch
 
 from autograder.probes._convert import tensor_to_plain
 from autograder.probes.dqn import _with_graph
+from autograder.worker import ProbeInputError
 
 
 def n_step_targets(window_rewards: np.ndarray, window_terminated: np.ndarray,
@@ -28,18 +29,19 @@ def n_step_targets(window_rewards: np.ndarray, window_terminated: np.ndarray,
 PROBES = {"n_step_targets": n_step_targets}
 
 
-def chain_propagation(states: int, gamma: float, n: int, iterations: int) -> dict[str, Any]:
+def chain_propagation(states: int, gamma: float, n: int, iterations: int, seed: int = 0) -> dict[str, Any]:
     """Tabular value iteration on a chain with the student's n_step_targets.
 
     One action moves right; leaving the last state ends the episode with reward 1. The
     stored data is one long stream of episodes, so a window that reaches the end of an
     episode continues into the next one (from state 0); those positions must be ignored.
     Each iteration sets V(s) to the N-step target of the window starting at s, with the
-    bootstrap values read from the current table. Returns V after every iteration.
+    bootstrap values read from the current table, which starts from values in [0, 0.1)
+    drawn with ``seed``. Returns V after every iteration.
     """
     import n_step
 
-    values = np.zeros(states)
+    values = np.random.default_rng(seed).uniform(0.0, 0.1, states)
     history = []
     for _ in range(iterations):
         rewards = np.zeros((states, n))

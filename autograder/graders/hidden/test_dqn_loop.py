@@ -28,3 +28,9 @@ def test_online_q_learning_setting(student):
     checks.check_transitions(report, config["total_steps"])
     checks.check_gradient_schedule(report, config)
     checks.check_target_schedule(report, config)
+
+
+@points(3)
+def test_learns_cartpole(student):
+    """learning: your whole DQN with the course's config solves CartPole-v1 (greedy return >= 475)"""
+    checks.check_cartpole(student, CASES["cartpole"])

@@ -1,0 +1,125 @@
+"""Calibrate the learning checks: false-fail rate on the reference, catch rate on bugs.
+
+    .venv/bin/python benchmarks/calibrate_learning.py [--seeds 50] [--bug-seeds 5] [--checks ...]
+
+Each learning check of the grader is run exactly as grading runs it (same probe, same
+pass rule from ``autograder/graders/``), but with the check's seed replaced by seed
+0 .. N-1: on ``solutions/`` (every failure is a false fail) and on buggy variants of the
+part (every failure is a catch; the variants are the mutants of ``tests/mutants.py``).
+The table is written to ``benchmarks/calibration.md``.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from autograder.graders import dqn_checks, loop_checks  # noqa: E402
+from autograder.graders.support import Failure, load_fixture  # noqa: E402
+from autograder.parts import PARTS  # noqa: E402
+from autograder.sandbox import StudentCrash, StudentError, Worker  # noqa: E402
+from tests.mutants import MUTANTS, mutated_source  # noqa: E402
+
+
+def _seeded(case: dict, seed: int) -> dict:
+    case = copy.deepcopy(case)
+    case["args"]["seed"] = seed
+    return case
+
+
+def fitted_q(worker: Worker, seed: int) -> None:
+    dqn_checks.check_fitted_q_chain(worker, _seeded(load_fixture("public", "dqn")["fitted_q_chain"], seed))
+
+
+def overestimation(worker: Worker, seed: int) -> None:
+    dqn_checks.check_overestimation(worker, _seeded(load_fixture("public", "double_dqn")["overestimation"], seed))
+
+
+def n_step_chain(worker: Worker, seed: int) -> None:
+    cases = load_fixture("public", "n_step")
+    dqn_checks.check_chain_propagation(worker, _seeded(cases["chain_n3"], seed), _seeded(cases["chain_n1"], seed))
+
+
+def cartpole(worker: Worker, seed: int) -> None:
+    case = copy.deepcopy(load_fixture("hidden", "dqn_loop")["cartpole"])
+    # Seeds are tried in groups of as many as the check tries, starting at a different one.
+    tries = len(case["args"]["seeds"])
+    case["args"]["seeds"] = [1_000 + tries * seed + k for k in range(tries)]
+    loop_checks.check_cartpole(worker, case)
+
+
+CHECKS: dict[str, tuple[str, Callable[[Worker, int], None], str]] = {
+    "fitted_q": ("dqn", fitted_q, "dqn: fitted Q-iteration reaches Q* on a 5-state chain (tolerance 0.01)"),
+    "overestimation": ("double_dqn", overestimation,
+                       "double_dqn: double-Q target within 10 standard errors of the true value"),
+    "n_step": ("n_step", n_step_chain, "n_step: 3-step targets reach the chain's start in <= 3 iterations, 1-step later"),
+    "cartpole": ("dqn_loop", cartpole, "dqn_loop: CartPole-v1 solved (greedy mean >= 475) on one of the seeds tried"),
+}
+
+
+def passes(submission: Path, check: Callable[[Worker, int], None], seeds: range, workers: int = 2) -> list[bool]:
+    """Run ``check`` for every seed, on ``workers`` worker processes side by side."""
+
+    def run_share(share: list[int]) -> dict[int, bool]:
+        results = {}
+        with Worker(submission, [part.name for part in PARTS]) as worker:
+            for seed in share:
+                try:
+                    check(worker, seed)
+                    results[seed] = True
+                except (Failure, StudentError, StudentCrash):
+                    results[seed] = False
+        return results
+
+    shares = [list(seeds)[k::workers] for k in range(workers)]
+    merged: dict[int, bool] = {}
+    with ThreadPoolExecutor(workers) as pool:
+        for results in pool.map(run_share, shares):
+            merged.update(results)
+    return [merged[seed] for seed in seeds]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seeds", type=int, default=50, help="reference seeds per check")
+    parser.add_argument("--bug-seeds", type=int, default=5, help="seeds per buggy variant")
+    parser.add_argument("--checks", nargs="*", default=list(CHECKS), choices=list(CHECKS))
+    parser.add_argument("--out", default=str(REPO / "benchmarks" / "calibration.md"))
+    args = parser.parse_args()
+
+    lines = ["# Calibration of the learning checks", "",
+             f"Produced by `benchmarks/calibrate_learning.py --seeds {args.seeds} --bug-seeds {args.bug_seeds}`.",
+             "A false fail is the reference failing a check; a catch is a buggy variant failing it.", ""]
+    for name in args.checks:
+        part, check, description = CHECKS[name]
+        start = time.monotonic()
+        reference = passes(REPO / "solutions", check, range(args.seeds))
+        false_fails = reference.count(False)
+        lines += [f"## {name}", "", description, "",
+                  f"Reference: {false_fails} false fail(s) in {len(reference)} seeds "
+                  f"({100 * false_fails / len(reference):.1f}%).", "",
+                  "| buggy variant | bug | caught |", "|---|---|---|"]
+        for mutant in [m for m in MUTANTS if m.part == part]:
+            with tempfile.TemporaryDirectory() as directory:
+                submission = Path(directory)
+                for source in (REPO / "solutions").glob("*.py"):
+                    (submission / source.name).write_text(source.read_text())
+                (submission / f"{part}.py").write_text(mutated_source(mutant))
+                results = passes(submission, check, range(args.bug_seeds))
+            lines.append(f"| `{mutant.name}` | {mutant.bug} | {results.count(False)}/{len(results)} |")
+        lines += ["", f"({time.monotonic() - start:.0f} s)", ""]
+        print("\n".join(lines[-6:]), flush=True)
+    Path(args.out).write_text("\n".join(lines) + "\n")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

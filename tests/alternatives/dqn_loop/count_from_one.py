@@ -1,0 +1,194 @@
+"""A correct training loop that counts steps from 1 (``step`` is the number of the env step
+being taken), resets inside the collection block, and trains from ``step >= learning_starts``."""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+from dqkit.envs import evaluate, make_env
+from dqkit.metrics import CsvLogger
+from dqkit.networks import QNetwork
+from double_dqn import double_dqn_targets
+from dqn import dqn_targets, epsilon_greedy, linear_schedule, update_q_network
+from replay_buffer import ReplayBuffer
+from target_network import hard_update, polyak_update
+
+
+@dataclass
+class DQNConfig:
+    """Every setting of one DQN run. The defaults solve CartPole-v1 quickly on a CPU."""
+
+    env_id: str = "CartPole-v1"
+    """A gymnasium environment with a Box observation space and a Discrete action space."""
+    seed: int = 0
+    """Seeds torch, the numpy Generator used for exploration and sampling, and the env."""
+    total_steps: int = 30_000
+    """Budget of environment steps."""
+    hidden_sizes: tuple[int, ...] = (128, 128)
+    """Hidden layer sizes of the Q-network."""
+    buffer_capacity: int = 50_000
+    """Replay buffer size (transitions)."""
+    batch_size: int = 64
+    """Transitions per gradient step."""
+    learning_starts: int = 1_000
+    """Environment steps of pure collection before the first gradient step."""
+    train_every: int = 1
+    """F: environment steps between rounds of gradient steps (process 3's rate)."""
+    gradient_steps: int = 1
+    """K: gradient steps per round."""
+    target_update: str = "polyak"
+    """"hard": copy every ``target_update_every`` env steps; "polyak": average after every gradient step."""
+    target_update_every: int = 500
+    """C: environment steps between hard target updates (process 2's rate)."""
+    tau: float = 0.01
+    """Polyak weight on the online network (1 is a hard copy)."""
+    gamma: float = 0.99
+    """Discount. CartPole needs no long horizon, and a shorter one learns faster."""
+    double_q: bool = True
+    """Use double Q-learning targets (the double_dqn part) instead of the DQN max."""
+    learning_rate_start: float = 1e-3
+    """Adam's learning rate at step 0, decayed linearly to ``learning_rate_end``."""
+    learning_rate_end: float = 1e-4
+    """Learning rate at the end of ``learning_rate_decay_steps``."""
+    learning_rate_decay_steps: int = 30_000
+    """Steps the learning-rate schedule takes."""
+    epsilon_start: float = 1.0
+    """Exploration probability at step 0."""
+    epsilon_end: float = 0.05
+    """Exploration probability from ``epsilon_decay_steps`` on."""
+    epsilon_decay_steps: int = 5_000
+    """Steps over which epsilon decays linearly."""
+    loss: str = "huber"
+    """"huber" or "mse"."""
+    huber_delta: float = 1.0
+    """Where the Huber loss turns linear."""
+    max_grad_norm: float = 10.0
+    """Gradient-norm clipping threshold."""
+    eval_every: int = 500
+    """Environment steps between greedy evaluations (after ``learning_starts``)."""
+    log_every: int = 1_000
+    """Environment steps between log rows of the last gradient step's stats."""
+    eval_episodes: int = 5
+    """Episodes per greedy evaluation."""
+    solved_return: float | None = 475.0
+    """Stop once the mean greedy evaluation return reaches this (None: never stop early)."""
+    log_path: str | None = None
+    """CSV file for the metrics (None: keep them in memory only)."""
+    progress: bool = True
+    """Show a tqdm progress bar."""
+
+
+@dataclass
+class TrainResult:
+    """What ``train`` returns."""
+
+    q_network: nn.Module
+    """The trained online network."""
+    evaluations: list[tuple[int, float]] = field(default_factory=list)
+    """(env steps so far, mean greedy return) for every evaluation."""
+    solved_at: int | None = None
+    """Env steps at the first evaluation reaching ``solved_return``; None if never."""
+    env_steps: int = 0
+    """Environment steps taken."""
+    gradient_steps: int = 0
+    """Gradient steps taken."""
+    logger: CsvLogger | None = None
+    """All logged metrics (``logger.rows``)."""
+
+
+def compute_targets(batch, q_network: nn.Module, target_network: nn.Module, gamma: float,
+                    double_q: bool) -> torch.Tensor:
+    """Targets [B] for a Batch: DQN or double-DQN, with the target network, no gradient."""
+    with torch.no_grad():
+        next_q_values_target = target_network(batch.next_observations)
+        if double_q:
+            next_q_values_online = q_network(batch.next_observations)
+            return double_dqn_targets(batch.rewards, batch.terminated, next_q_values_online,
+                                      next_q_values_target, gamma)
+        return dqn_targets(batch.rewards, batch.terminated, next_q_values_target, gamma)
+
+
+def greedy_policy(q_network: nn.Module):
+    """observations (numpy float32 [E, obs_dim]) -> argmax_a Q(s, a), int64 numpy [E]."""
+    def act(observations: np.ndarray) -> np.ndarray:
+        with torch.no_grad():
+            return q_network(torch.as_tensor(observations)).argmax(dim=1).numpy()
+    return act
+
+
+def train(config: DQNConfig) -> TrainResult:
+    """Train a DQN agent as set by ``config``; see the module docstring for the structure."""
+    torch.manual_seed(config.seed)
+    rng = np.random.default_rng(config.seed)
+    env = make_env(config.env_id, config.seed)
+    q_network = QNetwork(env.observation_space.shape[0], int(env.action_space.n), config.hidden_sizes)
+    target_network = copy.deepcopy(q_network)
+    target_network.requires_grad_(False)
+    optimizer = torch.optim.Adam(q_network.parameters(), lr=config.learning_rate_start)
+    buffer = ReplayBuffer(config.buffer_capacity, env.observation_space.shape)
+    logger = CsvLogger(config.log_path)
+    result = TrainResult(q_network=q_network, logger=logger)
+    episode_return = 0.0
+    stats: dict[str, float] = {}
+
+    obs, _ = env.reset(seed=config.seed)
+    for step in range(1, config.total_steps + 1):
+        epsilon = linear_schedule(config.epsilon_start, config.epsilon_end, config.epsilon_decay_steps, step)
+
+        # Process 1: collect one transition, then move on.
+        observation = torch.from_numpy(np.asarray(obs, dtype=np.float32)).reshape(1, -1)
+        with torch.no_grad():
+            action = int(epsilon_greedy(q_network(observation), epsilon, rng)[0])
+        next_obs, reward, terminated, truncated, _ = env.step(action)
+        buffer.add(obs, action, reward, next_obs, terminated=terminated, truncated=truncated)
+        episode_return += float(reward)
+        if terminated or truncated:
+            logger.log(step, **{"charts/episodic_return": episode_return, "charts/epsilon": epsilon})
+            episode_return = 0.0
+            obs = env.reset()[0]
+        else:
+            obs = next_obs
+
+        # Process 3 (and Polyak's process 2).
+        if step >= config.learning_starts and step % config.train_every == 0:
+            learning_rate = linear_schedule(config.learning_rate_start, config.learning_rate_end,
+                                            config.learning_rate_decay_steps, step)
+            for group in optimizer.param_groups:
+                group["lr"] = learning_rate
+            gradient_step = 0
+            while gradient_step < config.gradient_steps:
+                batch = buffer.sample(config.batch_size, rng)
+                stats = update_q_network(q_network, optimizer, batch.observations, batch.actions,
+                                         compute_targets(batch, q_network, target_network, config.gamma,
+                                                         config.double_q),
+                                         loss=config.loss, huber_delta=config.huber_delta,
+                                         max_grad_norm=config.max_grad_norm)
+                if config.target_update == "polyak":
+                    polyak_update(target_network, q_network, tau=config.tau)
+                gradient_step += 1
+            result.gradient_steps += gradient_step
+        if stats and step % config.log_every == 0:
+            logger.log(step, **stats, **{"charts/learning_rate": optimizer.param_groups[0]["lr"]})
+
+        # Process 2 for hard updates.
+        if config.target_update == "hard" and step % config.target_update_every == 0:
+            hard_update(target_network=target_network, online_network=q_network)
+
+        if step >= config.learning_starts and step % config.eval_every == 0:
+            mean_return = float(np.mean(evaluate(greedy_policy(q_network), config.env_id,
+                                                 config.eval_episodes, seed=10_000 + config.seed)))
+            result.evaluations.append((step, mean_return))
+            logger.log(step, **{"charts/eval_return": mean_return})
+            if config.solved_return is not None and mean_return >= config.solved_return:
+                result.solved_at = step
+                result.env_steps = step
+                break
+        result.env_steps = step
+    env.close()
+    logger.close()
+    return result
