@@ -6,7 +6,10 @@ Grading then needs only those files, never the reference source. ``--check`` fai
 stored files differ from what the reference produces now.
 
 A case is ``{"probe": ..., "args": ..., "golden": <reference result>}``; a case built with
-``golden=False`` stores no result (its test judges the output by a property instead).
+``golden=False`` stores no result (its test judges the output by a property instead). A
+case may also carry ``"calibration"``: arguments that replace some of ``args`` for the
+reference run only (for example many more seeds than the test gives the student), so that
+the golden result is a sample of the reference's behaviour to compare a student's against.
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from autograder import cases_dqn, wire
+from autograder import cases_continuous, cases_dqn, wire
 from autograder.parts import FIXTURES_DIR, PARTS
 from autograder.sandbox import Worker
 
@@ -187,6 +190,7 @@ BUILDERS: dict[str, Callable[[str], dict[str, dict]]] = {
     "replay_buffer": replay_buffer_cases,
     "target_network": target_network_cases,
     **cases_dqn.BUILDERS,
+    **cases_continuous.BUILDERS,
 }
 
 
@@ -199,7 +203,8 @@ def build(solutions: Path = SOLUTIONS) -> dict[Path, str]:
                 cases = BUILDERS[part.name](visibility)
                 for spec in cases.values():
                     if spec["golden"]:
-                        spec["golden"] = worker.call(spec["probe"], spec["args"], timeout=60)
+                        args = {**spec["args"], **spec.get("calibration", {})}
+                        spec["golden"] = worker.call(spec["probe"], args, timeout=120)
                     else:
                         spec["golden"] = None
                 files[FIXTURES_DIR / visibility / f"{part.name}.json"] = wire.dumps(cases)

@@ -34,6 +34,8 @@ PARTS: tuple[Part, ...] = (
     Part("dqn_loop", "DQN training loop", "lecture_notes/04_dqn.md"),
     Part("double_dqn", "Double Q-learning", "lecture_notes/05_double_q_learning.md"),
     Part("n_step", "N-step returns", "lecture_notes/06_n_step_returns.md"),
+    Part("random_shooting", "Random shooting", "lecture_notes/07_continuous_actions.md"),
+    Part("cem", "Cross-entropy method", "lecture_notes/07_continuous_actions.md"),
 )
 
 

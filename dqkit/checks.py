@@ -214,3 +214,85 @@ def check_same_batch(**tensors: torch.Tensor) -> int:
         elif tensor.shape[0] != batch_size:
             raise ValueError(f"{name} has batch size {tensor.shape[0]}, expected {batch_size}")
     return int(batch_size or 0)
+
+
+# -- continuous actions: the maximizers of random_shooting.py and cem.py ---------------------
+def check_generator(rng: Any) -> None:
+    """Raise unless ``rng`` is a numpy Generator (the only source of randomness allowed)."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(
+            "rng must be a numpy Generator, e.g. rng = np.random.default_rng(seed); "
+            f"got {type(rng).__name__}"
+        )
+
+
+def check_count(value: Any, name: str) -> int:
+    """Validate a positive whole number such as ``num_samples``; return it as an int."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _as_vector(value: Any, name: str) -> torch.Tensor:
+    """A float32 tensor [A] from a tensor, an array or a list (``env.action_space.low``)."""
+    if isinstance(value, torch.Tensor):
+        tensor = value.detach().cpu().to(torch.float32)
+    else:
+        tensor = torch.as_tensor(_as_array(value, name))
+    if tensor.dim() != 1 or tensor.numel() == 0:
+        raise ValueError(f"{name} must have shape [action_dim], got {list(tensor.shape)}")
+    if not bool(torch.isfinite(tensor).all()):
+        raise ValueError(f"{name} must be finite (a bounded action box), got {tensor.tolist()}")
+    return tensor
+
+
+def check_action_bounds(low: Any, high: Any) -> tuple[torch.Tensor, torch.Tensor]:
+    """Validate the action box ``[low, high]``; return both as float32 tensors [A]."""
+    low, high = _as_vector(low, "low"), _as_vector(high, "high")
+    if low.shape != high.shape:
+        raise ValueError(f"low and high must have the same shape [action_dim], got "
+                         f"{list(low.shape)} and {list(high.shape)}")
+    wrong = torch.nonzero(~(low < high)).flatten()
+    if wrong.numel():
+        j = int(wrong[0])
+        raise ValueError(f"need low < high in every action dimension; dimension {j} has "
+                         f"low={low[j].item():g} and high={high[j].item():g}")
+    return low, high
+
+
+def check_observations(observations: Any) -> int:
+    """Validate a batch of observations, float32 [B, obs_dim]; return B."""
+    if not isinstance(observations, torch.Tensor):
+        raise TypeError(f"observations must be a torch.Tensor, got {type(observations).__name__}")
+    if observations.dim() != 2 or observations.shape[0] == 0:
+        raise ValueError(f"observations must have shape [B, obs_dim] with B >= 1, got "
+                         f"{list(observations.shape)} (one observation: observations.unsqueeze(0))")
+    if observations.dtype != torch.float32:
+        raise TypeError(f"observations must be float32, got {observations.dtype}")
+    return int(observations.shape[0])
+
+
+def check_cem_args(num_samples: Any, num_elites: Any, iterations: Any, initial_std: Any,
+                   min_std: Any, low: torch.Tensor, high: torch.Tensor) -> torch.Tensor:
+    """Validate the settings of ``cem_argmax``; return the initial std as float32 [A]
+    (``(high - low) / 2`` when ``initial_std`` is None)."""
+    num_samples = check_count(num_samples, "num_samples")
+    num_elites = check_count(num_elites, "num_elites")
+    check_count(iterations, "iterations")
+    if num_elites > num_samples:
+        raise ValueError(f"num_elites ({num_elites}) must be at most num_samples ({num_samples}): "
+                         "the elites are the best of each iteration's samples")
+    if isinstance(min_std, bool) or not isinstance(min_std, (int, float, np.floating, np.integer)) \
+            or not math.isfinite(min_std) or min_std < 0:
+        raise ValueError(f"min_std must be a number >= 0, got {min_std!r}")
+    if initial_std is None:
+        return (high - low) / 2
+    std = _as_array(initial_std, "initial_std")
+    try:
+        std = np.broadcast_to(std, low.shape).copy()
+    except ValueError:
+        raise ValueError(f"initial_std must be a number or have shape [action_dim] = "
+                         f"{list(low.shape)}, got shape {list(std.shape)}") from None
+    if not np.all(np.isfinite(std) & (std > 0)):
+        raise ValueError(f"initial_std must be positive and finite, got {std.tolist()}")
+    return torch.as_tensor(std)

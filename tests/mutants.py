@@ -583,3 +583,143 @@ DQN_LOOP = [
 ]
 
 MUTANTS = MUTANTS + DQN + DOUBLE_DQN + N_STEP + DQN_LOOP
+
+# -- random_shooting ----------------------------------------------------------------------------
+UNIFORM_DRAW = ("uniform = torch.as_tensor(rng.random((batch_size, num_samples, action_dim)), "
+                "dtype=torch.float32)")
+SCALE_TO_BOX = "samples = low + (high - low) * uniform  # [B, M, A]"
+BEST_OF_EACH = "best_values, best = values.max(dim=1)  # over the samples of each observation"
+REPEAT_EACH = "repeated = observations.repeat_interleave(num_samples, dim=0)"
+RS_RETURN = "    return best_actions, best_values\n    ### END SOLUTION"
+
+RANDOM_SHOOTING = [
+    Mutant("argmin", "random_shooting",
+           "keeps the sample with the smallest Q (min instead of max)",
+           ((BEST_OF_EACH, "best_values, best = values.min(dim=1)"),),
+           r"smallest value evaluated: use argmax"),
+    Mutant("max_over_observations", "random_shooting",
+           "takes the max over the observations axis (dim=0) of the [B, M] values",
+           ((BEST_OF_EACH, "best_values, best = values.max(dim=0)"),),
+           r"IndexError.*over each observation's samples \(dim=1\)"),
+    Mutant("observations_tiled", "random_shooting",
+           "repeats the whole batch M times (repeat) while the samples are laid out observation by observation",
+           ((REPEAT_EACH, "repeated = observations.repeat(num_samples, 1)"),),
+           r"paired in different orders.*repeat_interleave"),
+    Mutant("one_call_per_observation", "random_shooting",
+           "loops over the observations and calls q_function once for each",
+           (("    repeated = observations.repeat_interleave(num_samples, dim=0)\n"
+             "    values = q_function(repeated, samples.reshape(batch_size * num_samples, action_dim))\n"
+             "    values = values.reshape(batch_size, num_samples)\n",
+             "    values = torch.stack([q_function(observations[b].expand(num_samples, -1), samples[b])\n"
+             "                          for b in range(batch_size)])\n"),),
+           r"one call per observation"),
+    Mutant("float64_samples", "random_shooting",
+           "converts the numpy draws without dtype=torch.float32, so the samples are float64",
+           ((UNIFORM_DRAW, "uniform = torch.as_tensor(rng.random((batch_size, num_samples, action_dim)))"),),
+           r"q_function takes float32 tensors.*dtype torch\.float64"),
+    Mutant("global_numpy_random", "random_shooting",
+           "draws the samples from np.random instead of the rng argument",
+           ((UNIFORM_DRAW, "uniform = torch.as_tensor(np.random.random((batch_size, num_samples, action_dim)), "
+                           "dtype=torch.float32)"),),
+           r"from the rng argument"),
+    Mutant("samples_shared_across_observations", "random_shooting",
+           "draws M actions once and evaluates the same ones for every observation",
+           ((UNIFORM_DRAW, "uniform = torch.as_tensor(rng.random((num_samples, action_dim)), "
+                           "dtype=torch.float32).expand(batch_size, -1, -1)"),),
+           r"share their samples"),
+    Mutant("unit_box", "random_shooting",
+           "assumes the action box is [-1, 1] and ignores low and high",
+           ((SCALE_TO_BOX, "samples = 2 * uniform - 1"),),
+           r"outside the action box"),
+    Mutant("gaussian_samples", "random_shooting",
+           "samples from a Gaussian around the box's centre, clipped, instead of uniformly",
+           ((SCALE_TO_BOX, "samples = torch.clamp((low + high) / 2 + (high - low) / 4 * torch.as_tensor(\n"
+                           "        rng.standard_normal(uniform.shape), dtype=torch.float32), low, high)"),),
+           r"not uniform in"),
+    Mutant("mean_value_returned", "random_shooting",
+           "returns the mean of the samples' values with the best action",
+           ((RS_RETURN, "    return best_actions, values.mean(dim=1)\n    ### END SOLUTION"),),
+           r"Return the value of the same sample as the action"),
+    Mutant("evaluates_best_again", "random_shooting",
+           "evaluates the best actions again with a second q_function call to get their values",
+           ((RS_RETURN, "    return best_actions, q_function(observations, best_actions)\n    ### END SOLUTION"),),
+           r"One call too many"),
+]
+
+# -- cem ------------------------------------------------------------------------------------------
+NOISE = ("noise = torch.as_tensor(rng.standard_normal((batch_size, num_samples, action_dim)), "
+         "dtype=torch.float32)")
+CLIPPED = "samples = torch.clamp(mean.unsqueeze(1) + std.unsqueeze(1) * noise, low, high)"
+TOPK = "elite_index = values.topk(num_elites, dim=1).indices"
+REFIT_MEAN = "mean = elites.mean(dim=1)"
+REFIT_STD = "std = elites.std(dim=1, correction=0).clamp(min=min_std)"
+IMPROVED = "improved = round_best > best_values"
+
+CEM = [
+    Mutant("refit_on_all_samples", "cem",
+           "refits mean and std to all samples of the iteration instead of the elites",
+           ((REFIT_MEAN, "mean = samples.mean(dim=1)"),
+            (REFIT_STD, "std = samples.std(dim=1, correction=0).clamp(min=min_std)")),
+           r"refit to all samples of the previous iteration"),
+    Mutant("no_std_floor", "cem",
+           "refits the std without the floor, so coinciding elites give std 0",
+           ((REFIT_STD, "std = elites.std(dim=1, correction=0)"),),
+           r"std collapsed to 0"),
+    Mutant("no_clip", "cem",
+           "samples from the Gaussian without clipping to the bounds",
+           ((CLIPPED, "samples = mean.unsqueeze(1) + std.unsqueeze(1) * noise"),),
+           r"outside the action box.*clip"),
+    Mutant("returns_final_mean", "cem",
+           "returns the final mean of the elites as the action, with the best value",
+           (("    return best_actions, best_values", "    return mean, best_values"),),
+           r"never passed to q_function.*not a mean"),
+    Mutant("noise_shared_across_observations", "cem",
+           "draws one [M, A] noise array and broadcasts it over all observations",
+           ((NOISE, "noise = torch.as_tensor(rng.standard_normal((num_samples, action_dim)), dtype=torch.float32)"),),
+           r"share their samples"),
+    Mutant("elites_over_observations", "cem",
+           "takes the top num_elites over the observations axis (dim=0)",
+           ((TOPK, "elite_index = values.topk(num_elites, dim=0).indices"),),
+           r"over each observation's samples \(dim=1\)"),
+    Mutant("elites_lowest", "cem",
+           "takes the num_elites samples with the lowest values as elites",
+           ((TOPK, "elite_index = values.topk(num_elites, dim=1, largest=False).indices"),),
+           r"lowest values"),
+    Mutant("best_values_updated_before_comparison", "cem",
+           "updates best_values before comparing with it, so best_actions never changes",
+           (("        improved = round_best > best_values\n"
+             "        best_values = torch.where(improved, round_best, best_values)\n",
+             "        best_values = torch.maximum(round_best, best_values)\n"
+             "        improved = round_best > best_values\n"),),
+           r"never passed to q_function"),
+    Mutant("one_call_per_observation", "cem",
+           "loops over the observations and calls q_function once for each in every iteration",
+           (("        repeated = observations.repeat_interleave(num_samples, dim=0)\n"
+             "        values = q_function(repeated, samples.reshape(batch_size * num_samples, action_dim))\n"
+             "        values = values.reshape(batch_size, num_samples)\n",
+             "        values = torch.stack([q_function(observations[b].expand(num_samples, -1), samples[b])\n"
+             "                              for b in range(batch_size)])\n"),),
+           r"one call per observation"),
+    Mutant("torch_randn", "cem",
+           "draws the noise with torch.randn instead of the rng argument",
+           ((NOISE, "noise = torch.randn(batch_size, num_samples, action_dim)"),),
+           r"from the rng argument"),
+    Mutant("best_of_last_iteration", "cem",
+           "overwrites the best with each iteration's best, so only the last iteration counts",
+           ((IMPROVED, "improved = torch.ones_like(round_best, dtype=torch.bool)"),),
+           r"best of the last iteration only"),
+    Mutant("mean_not_refit", "cem",
+           "refits only the std and leaves the mean at the box's centre",
+           ((REFIT_MEAN, "pass"),),
+           r"centred on the previous iteration's mean"),
+    Mutant("value_of_last_round", "cem",
+           "returns the best action seen with the last iteration's best value",
+           (("    return best_actions, best_values", "    return best_actions, round_best"),),
+           r"Return the value of the same sample as the action"),
+    Mutant("float64_noise", "cem",
+           "converts the numpy noise without dtype=torch.float32, so the samples become float64",
+           ((NOISE, "noise = torch.as_tensor(rng.standard_normal((batch_size, num_samples, action_dim)))"),),
+           r"q_function takes float32 tensors"),
+]
+
+MUTANTS = MUTANTS + RANDOM_SHOOTING + CEM

@@ -16,6 +16,8 @@ from tests.reference import load
 REPO = Path(__file__).resolve().parent.parent
 replay_buffer = load("replay_buffer")
 target_network = load("target_network")
+random_shooting = load("random_shooting")
+cem = load("cem")
 
 
 def filled_buffer(capacity: int, count: int) -> "replay_buffer.ReplayBuffer":
@@ -174,3 +176,95 @@ def test_course_config_is_the_reference_default():
     for field in ("seed", "log_path", "progress"):
         defaults.pop(field)
     assert COURSE_CONFIG == defaults
+
+
+# -- continuous actions: random_shooting and cem ------------------------------------------------
+def slope_critic(observations: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
+    """Q(s, a) = s[0] * a[0]: observation [1] wants the largest action, [-1] the smallest."""
+    return observations[:, 0] * actions[:, 0]
+
+
+def test_random_shooting_picks_each_observations_best_sample():
+    observations = torch.tensor([[1.0], [-1.0]])
+    actions, values = random_shooting.random_shooting(slope_critic, observations, np.array([0.0], np.float32),
+                                                      np.array([2.0], np.float32), 5, np.random.default_rng(3))
+    # The same draws, by hand: row b holds observation b's 5 samples.
+    samples = 2.0 * np.random.default_rng(3).random((2, 5, 1)).astype(np.float32)
+    assert actions.dtype == torch.float32 and actions.shape == (2, 1) and values.shape == (2,)
+    assert actions[0, 0].item() == pytest.approx(samples[0].max())
+    assert actions[1, 0].item() == pytest.approx(samples[1].min())
+    torch.testing.assert_close(values, torch.tensor([samples[0].max(), -samples[1].min()]))
+
+
+def test_cem_finds_the_top_of_a_bowl_and_keeps_the_bounds():
+    optimum = torch.tensor([[0.3, -0.8], [-0.5, 0.1]])
+
+    def bowl(observations, actions):
+        centre = optimum[observations[:, 0].long()]
+        return -((actions - centre) ** 2).sum(dim=1)
+
+    calls = []
+
+    def counting_bowl(observations, actions):
+        calls.append(len(actions))
+        return bowl(observations, actions)
+
+    observations = torch.tensor([[0.0], [1.0]])
+    actions, values = cem.cem_argmax(counting_bowl, observations, [-1.0, -1.0], [1.0, 1.0],
+                                     np.random.default_rng(0), num_samples=100, num_elites=10, iterations=6)
+    assert calls == [200] * 6  # one call of B * M rows per iteration
+    torch.testing.assert_close(actions, optimum, atol=0.02, rtol=0)
+    torch.testing.assert_close(values, bowl(observations, actions))
+    assert torch.all(actions.abs() <= 1.0)
+
+
+def test_cem_std_floor_keeps_coinciding_elites_apart():
+    # Q grows towards the corner (1, 1); a huge initial std clips most samples onto it, so
+    # the elites coincide and only the floor keeps the next round from being one point.
+    rounds = []
+
+    def corner(observations, actions):
+        rounds.append(actions.clone())
+        return actions.sum(dim=1)
+
+    cem.cem_argmax(corner, torch.zeros(1, 1), [0.0, 0.0], [1.0, 1.0], np.random.default_rng(1),
+                   num_samples=64, num_elites=4, iterations=2, initial_std=50.0, min_std=0.1)
+    second = rounds[1]
+    assert len(torch.unique(second, dim=0)) > 1
+    assert torch.all(second >= 1.0 - 0.1 * 6)  # within six floors of the corner
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"num_elites": 65}, ValueError, r"num_elites \(65\) must be at most num_samples \(64\)"),
+        ({"num_samples": 0}, ValueError, "num_samples must be a positive integer"),
+        ({"iterations": 2.5}, ValueError, "iterations must be a positive integer"),
+        ({"initial_std": -1.0}, ValueError, "initial_std must be positive"),
+        ({"initial_std": [0.1, 0.2, 0.3]}, ValueError, r"initial_std must be a number or have shape \[action_dim\]"),
+        ({"min_std": -0.1}, ValueError, "min_std must be a number >= 0"),
+        ({"low": [1.0, 0.0]}, ValueError, "dimension 0 has low=1 and high=1"),
+        ({"high": [1.0]}, ValueError, r"same shape \[action_dim\], got \[2\] and \[1\]"),
+        ({"observations": torch.zeros(3)}, ValueError, r"observations must have shape \[B, obs_dim\]"),
+        ({"observations": torch.zeros(2, 3, dtype=torch.float64)}, TypeError, "observations must be float32"),
+        ({"rng": 0}, TypeError, "numpy Generator"),
+    ],
+    ids=["elites-above-samples", "zero-samples", "fractional-iterations", "negative-initial-std",
+         "initial-std-shape", "negative-min-std", "low-not-below-high", "bound-shapes", "observations-1d",
+         "observations-float64", "rng-type"],
+)
+def test_cem_rejects_bad_arguments(kwargs, error, match):
+    arguments = {"q_function": slope_critic, "observations": torch.zeros(2, 3), "low": [-1.0, -1.0],
+                 "high": [1.0, 1.0], "rng": np.random.default_rng(0), **kwargs}
+    with pytest.raises(error, match=match):
+        cem.cem_argmax(**arguments)
+
+
+def test_random_shooting_rejects_bad_arguments():
+    observations = torch.zeros(2, 1)
+    with pytest.raises(ValueError, match="num_samples must be a positive integer"):
+        random_shooting.random_shooting(slope_critic, observations, [0.0], [1.0], 0, np.random.default_rng(0))
+    with pytest.raises(ValueError, match=r"high must be finite"):
+        random_shooting.random_shooting(slope_critic, observations, [0.0], [np.inf], 4, np.random.default_rng(0))
+    with pytest.raises(TypeError, match="numpy Generator"):
+        random_shooting.random_shooting(slope_critic, observations, [0.0], [1.0], 4, None)

@@ -37,3 +37,49 @@ def test_skewed_samplers_fail(sampler):
     ids = sampler(np.random.default_rng(0))
     with pytest.raises(Failure, match="should come up about 10.0% of the time"):
         buffer_checks.expect_uniform(ids, list(range(15, 25)), context="skewed sampler")
+
+
+# -- the continuous-action checks: random_shooting and cem ----------------------------------
+from autograder.graders import continuous_checks  # noqa: E402
+
+
+def test_dkw_tolerance_is_the_massart_bound_with_a_union_over_dimensions():
+    eps = continuous_checks.dkw_tolerance(samples=4096, dims=3, false_alarm=1e-6)
+    assert 3 * 2 * math.exp(-2 * 4096 * eps**2) == pytest.approx(1e-6)
+
+
+def test_beta_binomial_tail_matches_simulation():
+    # New runs exceed the 9th smallest of 10 reference runs; count how often more than 3 of 8 do.
+    rng = np.random.default_rng(0)
+    reference = np.sort(rng.random((20_000, 10)), axis=1)[:, 8]
+    exceed = (rng.random((20_000, 8)) > reference[:, None]).sum(axis=1)
+    simulated = np.mean(exceed > 3)
+    assert continuous_checks.beta_binomial_tail(3, 8, 10, 9) == pytest.approx(simulated, abs=0.01)
+    assert continuous_checks.beta_binomial_tail(-1, 8, 10, 9) == pytest.approx(1.0)
+
+
+def test_allowed_exceedances_of_the_cem_checks():
+    limit = continuous_checks.allowed_exceedances(runs=40, calibration_runs=1000, rank=900)
+    assert continuous_checks.beta_binomial_tail(limit, 40, 1000, 900) < 1e-6
+    assert continuous_checks.beta_binomial_tail(limit - 1, 40, 1000, 900) >= 1e-6
+    assert limit == 16
+
+
+def test_clopper_pearson_lower_bound_and_minimum_wins():
+    # With every trial a success the bound solves p^n = risk.
+    assert continuous_checks.clopper_pearson_lower(1000, 1000, 1e-9) == pytest.approx(1e-9 ** (1 / 1000), abs=1e-9)
+    lower = continuous_checks.clopper_pearson_lower(990, 1000, 1e-9)
+    assert 1 - continuous_checks.binomial_cdf(989, 1000, lower) == pytest.approx(1e-9, rel=1e-2)
+    wins = continuous_checks.minimum_wins(40, 0.9795)
+    assert continuous_checks.binomial_cdf(wins - 1, 40, 0.9795) < 1e-6 <= continuous_checks.binomial_cdf(wins, 40, 0.9795)
+
+
+def test_uniform_check_passes_fair_samplers_and_catches_a_gaussian():
+    low, high = np.array([-1.0, 0.0], np.float32), np.array([1.0, 4.0], np.float32)
+    case = {"args": {"low": low, "high": high}}
+    for seed in range(200):
+        samples = np.random.default_rng(seed).uniform(low, high, (2048, 2))
+        continuous_checks.check_uniform({"calls": [{"actions": samples}]}, case, "fair sampler")
+    gaussian = np.clip(np.random.default_rng(0).normal((low + high) / 2, (high - low) / 4, (2048, 2)), low, high)
+    with pytest.raises(Failure, match="not uniform"):
+        continuous_checks.check_uniform({"calls": [{"actions": gaussian}]}, case, "gaussian sampler")
