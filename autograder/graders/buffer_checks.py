@@ -8,14 +8,12 @@ read off large samples; nothing here depends on how the buffer keeps them.
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 import numpy as np
 
 from autograder.fixtures import REWARD_OFFSET
-from autograder.graders.support import fail, show
-from autograder.sandbox import StudentError
+from autograder.graders.support import call_with_hint, fail, hint_from_table, show
 
 FIELDS = ("observations", "actions", "rewards", "next_observations", "terminated", "truncated")
 FALSE_ALARM = 1e-6  # per uniformity check; a whole grading run has fewer than 100 of them
@@ -44,16 +42,7 @@ ERROR_HINTS = (
 
 def run(student, case: dict[str, Any]) -> list:
     """Run one fixture case on the student's buffer; a known error gets a hint."""
-    try:
-        return student.call(case["probe"], case["args"], timeout=20)
-    except StudentError as error:
-        if error.kind == "exception":
-            text = "\n".join([error.info.get("message", ""), *error.info.get("where", [])])
-            for pattern, hint in ERROR_HINTS:
-                if re.search(pattern, text):
-                    error.info = dict(error.info, message=f"{error.info.get('message', '').rstrip('.')}. {hint}")
-                    break
-        raise
+    return call_with_hint(student, case, hint_from_table(ERROR_HINTS))
 
 
 def expected_layout(batch_size: int, obs_shape: list[int], action_dim: int | None) -> dict[str, tuple[str, list[int]]]:

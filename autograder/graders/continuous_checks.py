@@ -24,9 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from autograder.graders.support import expect, fail, show
+from autograder.graders.support import call_with_hint, expect, fail, show
 from autograder.probes._analytic_q import q_values
-from autograder.sandbox import StudentError
 
 FALSE_ALARM = 1e-6  # per statistical check
 BOUND_SLACK = 1e-6  # float32 rounding of low + (high - low) * u may land a hair outside
@@ -143,15 +142,7 @@ def error_hint(message: str, case: dict[str, Any]) -> str:
 
 def run(student, case: dict[str, Any], **overrides: Any) -> Any:
     """Run one fixture case on the student's code; a known error gets a hint."""
-    try:
-        return student.call(case["probe"], {**case["args"], **overrides}, timeout=30)
-    except StudentError as error:
-        if error.kind == "exception":
-            message = error.info.get("message", "")
-            hint = error_hint(message, case)
-            if hint:
-                error.info = dict(error.info, message=f"{message.rstrip('.')}. {hint}")
-        raise
+    return call_with_hint(student, case, lambda text: error_hint(text, case), timeout=30, **overrides)
 
 
 # -- the result: dtype, shape, bounds ---------------------------------------------------------
@@ -380,9 +371,9 @@ def _event_shares(samples: np.ndarray, mean: np.ndarray, std_low: np.ndarray, st
     ``above``: the sample is above the mean (probability 1/2, 0 if the mean sits on high);
     ``near``: strictly inside the box and within std_low of the mean (probability
     Phi(r_high / std) - Phi(-r_low / std), r = the distance to the edge of that window)."""
-    mean_, low_, high_ = mean[:, None], std_low[:, None], std_high[:, None]
-    above = samples > mean_
-    near = (np.abs(samples - mean_) < low_) & (samples > low) & (samples < high)
+    centre, window = mean[:, None], std_low[:, None]
+    above = samples > centre
+    near = (np.abs(samples - centre) < window) & (samples > low) & (samples < high)
     reach_high, reach_low = np.minimum(std_low, high - mean), np.minimum(std_low, mean - low)
     p_near_widest = normal_cdf(reach_high / std_low) - normal_cdf(-reach_low / std_low)
     p_near_narrowest = normal_cdf(reach_high / std_high) - normal_cdf(-reach_low / std_high)

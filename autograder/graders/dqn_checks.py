@@ -8,8 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.graders.support import expect, expect_close, expect_tensor, fail, show
-from autograder.sandbox import StudentError
+from autograder.graders.support import call_with_hint, expect, expect_close, expect_tensor, fail, show
 
 FALSE_ALARM = 1e-6  # per frequency check
 
@@ -56,15 +55,7 @@ def error_hint(message: str, case: dict[str, Any]) -> str:
 
 def run(student, case: dict[str, Any]) -> Any:
     """Run one fixture case on the student's code; a known error gets a hint."""
-    try:
-        return student.call(case["probe"], case["args"], timeout=20)
-    except StudentError as error:
-        if error.kind == "exception":
-            message = error.info.get("message", "")
-            hint = error_hint(message, case)
-            if hint:
-                error.info = dict(error.info, message=f"{message.rstrip('.')}. {hint}")
-        raise
+    return call_with_hint(student, case, lambda text: error_hint(text, case))
 
 
 def first_match(values: np.ndarray, guesses: dict[str, Any]) -> str:

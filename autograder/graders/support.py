@@ -7,6 +7,8 @@ back, and the likely cause. Never a bare ``assert``: its message would be a trac
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, NoReturn
 
@@ -15,6 +17,7 @@ import pytest
 
 from autograder import wire
 from autograder.parts import FIXTURES_DIR
+from autograder.sandbox import StudentError
 
 
 class Failure(Exception):
@@ -92,3 +95,26 @@ def expect_tensor(result: dict[str, Any], expected: np.ndarray, what: str, dtype
     if dtype and result["dtype"] != dtype:
         fail(f"{what} has dtype {result['dtype']}; expected {dtype}.")
     expect_close(result["values"], expected, what, hint=hint, atol=atol, rtol=rtol)
+
+
+def call_with_hint(student, case: dict[str, Any], hint_for: Callable[[str], str], timeout: float = 20,
+                   **overrides: Any) -> Any:
+    """Run one fixture case on the student's code. If their code raises, ``hint_for`` gets the
+    error text (message and the student's source lines) and may return a likely cause in
+    the student's terms, which is appended to the message."""
+    try:
+        return student.call(case["probe"], {**case["args"], **overrides}, timeout=timeout)
+    except StudentError as error:
+        if error.kind == "exception":
+            message = error.info.get("message", "")
+            hint = hint_for("\n".join([message, *error.info.get("where", [])]))
+            if hint:
+                error.info = dict(error.info, message=f"{message.rstrip('.')}. {hint}")
+        raise
+
+
+def hint_from_table(table: tuple[tuple[str, str], ...]) -> Callable[[str], str]:
+    """A ``hint_for`` that returns the hint of the first (regex, hint) pair matching the text."""
+    def hint_for(text: str) -> str:
+        return next((hint for pattern, hint in table if re.search(pattern, text)), "")
+    return hint_for
