@@ -73,7 +73,7 @@ def cmd_assign(args: argparse.Namespace) -> int:
 
 
 def cmd_fixtures(args: argparse.Namespace) -> int:
-    files = fixtures.build()
+    files = fixtures.build(parts=_parts(args.part))
     stale = fixtures.stale(files)
     if args.check:
         for path in stale:
@@ -111,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     golden = commands.add_parser("fixtures", help="regenerate golden fixtures from solutions/")
     golden.add_argument("--check", action="store_true", help="only report stale fixture files")
+    golden.add_argument("--part", action="append", help="only this part's fixtures (repeatable)")
     golden.set_defaults(run=cmd_fixtures)
     return parser
 

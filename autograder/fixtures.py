@@ -14,12 +14,12 @@ the golden result is a sample of the reference's behaviour to compare a student'
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from autograder import cases_continuous, cases_dqn, wire
-from autograder.parts import FIXTURES_DIR, PARTS
+from autograder import cases_continuous, cases_ddpg, cases_dqn, cases_naf, cases_sampled_q, wire
+from autograder.parts import FIXTURES_DIR, PARTS, Part
 from autograder.sandbox import Worker
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -191,14 +191,17 @@ BUILDERS: dict[str, Callable[[str], dict[str, dict]]] = {
     "target_network": target_network_cases,
     **cases_dqn.BUILDERS,
     **cases_continuous.BUILDERS,
+    **cases_sampled_q.BUILDERS,
+    **cases_naf.BUILDERS,
+    **cases_ddpg.BUILDERS,
 }
 
 
-def build(solutions: Path = SOLUTIONS) -> dict[Path, str]:
-    """Run every case on the reference; return fixture path -> file text."""
+def build(solutions: Path = SOLUTIONS, parts: Iterable[Part] = PARTS) -> dict[Path, str]:
+    """Run every case of ``parts`` on the reference; return fixture path -> file text."""
     files: dict[Path, str] = {}
     with Worker(solutions, [part.name for part in PARTS]) as worker:
-        for part in PARTS:
+        for part in parts:
             for visibility in ("public", "hidden"):
                 cases = BUILDERS[part.name](visibility)
                 for spec in cases.values():

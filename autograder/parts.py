@@ -36,6 +36,9 @@ PARTS: tuple[Part, ...] = (
     Part("n_step", "N-step returns", "lecture_notes/06_n_step_returns.md"),
     Part("random_shooting", "Random shooting", "lecture_notes/07_continuous_actions.md"),
     Part("cem", "Cross-entropy method", "lecture_notes/07_continuous_actions.md"),
+    Part("sampled_q", "Sampling-based Q-learning", "lecture_notes/07_continuous_actions.md"),
+    Part("naf", "Normalized advantage functions", "lecture_notes/07_continuous_actions.md"),
+    Part("ddpg", "DDPG", "lecture_notes/07_continuous_actions.md"),
 )
 
 

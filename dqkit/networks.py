@@ -1,8 +1,10 @@
-"""The networks the homework uses: small MLPs for vector observations."""
+"""The networks the homework uses: small MLPs for vector observations, Q-networks for
+discrete actions, and a critic and an actor for continuous ones."""
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import torch
 from torch import nn
 
 
@@ -29,3 +31,34 @@ class QNetwork(nn.Module):
 
     def forward(self, observations):
         return self.net(observations)
+
+
+class Critic(nn.Module):
+    """Q(s, a) for a continuous action space: observations [B, obs_dim] and actions
+    [B, action_dim] (both float32) -> q_values float32 [B]."""
+
+    def __init__(self, obs_dim: int, action_dim: int, hidden_sizes: Sequence[int] = (64, 64)):
+        super().__init__()
+        self.obs_dim, self.action_dim = obs_dim, action_dim
+        self.net = mlp(obs_dim + action_dim, 1, hidden_sizes)
+
+    def forward(self, observations, actions):
+        return self.net(torch.cat([observations, actions], dim=1)).squeeze(1)
+
+
+class Actor(nn.Module):
+    """A deterministic policy mu(s) inside the action box: observations float32
+    [B, obs_dim] -> actions float32 [B, action_dim], squashed by tanh onto [low, high]."""
+
+    def __init__(self, obs_dim: int, low, high, hidden_sizes: Sequence[int] = (64, 64)):
+        super().__init__()
+        low = torch.as_tensor(low, dtype=torch.float32)
+        high = torch.as_tensor(high, dtype=torch.float32)
+        self.obs_dim, self.action_dim = obs_dim, int(low.shape[0])
+        self.net = mlp(obs_dim, self.action_dim, hidden_sizes)
+        # Buffers, not parameters: they move with the module and are copied by hard_update.
+        self.register_buffer("centre", (high + low) / 2)
+        self.register_buffer("half_range", (high - low) / 2)
+
+    def forward(self, observations):
+        return self.centre + self.half_range * torch.tanh(self.net(observations))

@@ -1,0 +1,6 @@
+"""Realistic bugs in part "naf" (the format is explained in tests/mutants.py)."""
+from __future__ import annotations
+
+from tests.mutants import Mutant
+
+MUTANTS: list[Mutant] = []
