@@ -125,6 +125,44 @@ def passes(submission: Path, check: Callable[[Worker, int], None], seeds: range,
     return [merged[seed] for seed in seeds]
 
 
+def read_sections(path: Path) -> dict[str, list[str]]:
+    """The ``## name`` sections of an existing table, so a run of some checks keeps the rest."""
+    sections: dict[str, list[str]] = {}
+    if not path.exists():
+        return sections
+    name = None
+    for line in path.read_text().splitlines():
+        if line.startswith("## "):
+            name = line[3:].strip()
+            sections[name] = []
+        if name is not None:
+            sections[name].append(line)
+    return sections
+
+
+def calibrate(name: str, check: Check, seeds: int, bug_seeds: int) -> list[str]:
+    """The table section of one check: false fails of the reference, catches of each bug."""
+    part = check.part
+    start = time.monotonic()
+    reference = passes(REPO / "solutions", check.run, range(seeds))
+    false_fails = reference.count(False)
+    lines = [f"## {name}", "", check.description, "", check.notes, "",
+             f"Reference: {false_fails} false fail(s) in {len(reference)} seeds "
+             f"({100 * false_fails / len(reference):.1f}%).", ""]
+    if check.with_bugs:
+        lines += ["| buggy variant | bug | caught |", "|---|---|---|"]
+    for mutant in [m for m in MUTANTS if m.part == part and check.with_bugs]:
+        with tempfile.TemporaryDirectory() as directory:
+            submission = Path(directory)
+            for source in (REPO / "solutions").glob("*.py"):
+                (submission / source.name).write_text(source.read_text())
+            (submission / f"{part}.py").write_text(mutated_source(mutant))
+            results = passes(submission, check.run, range(bug_seeds))
+        lines.append(f"| `{mutant.name}` | {mutant.bug} | {results.count(False)}/{len(results)} |")
+    lines += ["", f"({time.monotonic() - start:.0f} s, {seeds} reference seeds, {bug_seeds} per buggy variant)", ""]
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, default=50, help="reference seeds per check")
@@ -133,32 +171,21 @@ def main() -> None:
     parser.add_argument("--out", default=str(REPO / "benchmarks" / "calibration.md"))
     args = parser.parse_args()
 
-    lines = ["# Calibration of the learning checks", "",
-             f"Produced by `benchmarks/calibrate_learning.py --seeds {args.seeds} --bug-seeds {args.bug_seeds}`.",
-             "A false fail is the reference failing a check; a catch is a buggy variant failing it.", ""]
+    out = Path(args.out)
+    sections = read_sections(out)
     for name in args.checks:
-        check = CHECKS[name]
-        part = check.part
-        start = time.monotonic()
-        reference = passes(REPO / "solutions", check.run, range(args.seeds))
-        false_fails = reference.count(False)
-        lines += [f"## {name}", "", check.description, "", check.notes, "",
-                  f"Reference: {false_fails} false fail(s) in {len(reference)} seeds "
-                  f"({100 * false_fails / len(reference):.1f}%).", ""]
-        if check.with_bugs:
-            lines += ["| buggy variant | bug | caught |", "|---|---|---|"]
-        for mutant in [m for m in MUTANTS if m.part == part and check.with_bugs]:
-            with tempfile.TemporaryDirectory() as directory:
-                submission = Path(directory)
-                for source in (REPO / "solutions").glob("*.py"):
-                    (submission / source.name).write_text(source.read_text())
-                (submission / f"{part}.py").write_text(mutated_source(mutant))
-                results = passes(submission, check.run, range(args.bug_seeds))
-            lines.append(f"| `{mutant.name}` | {mutant.bug} | {results.count(False)}/{len(results)} |")
-        lines += ["", f"({time.monotonic() - start:.0f} s)", ""]
-        print("\n".join(lines[-6:]), flush=True)
-    Path(args.out).write_text("\n".join(lines) + "\n")
-    print(f"wrote {args.out}")
+        sections[name] = calibrate(name, CHECKS[name], args.seeds, args.bug_seeds)
+        print("\n".join(sections[name][-6:]), flush=True)
+    lines = ["# Calibration of the learning checks", "",
+             "Produced by `benchmarks/calibrate_learning.py` (each section says with how many seeds).",
+             "A false fail is the reference failing a check; a catch is a buggy variant failing it.", ""]
+    for name in [*CHECKS, *[other for other in sections if other not in CHECKS]]:
+        if name in sections:
+            lines += sections[name]
+            if sections[name][-1] != "":
+                lines.append("")
+    out.write_text("\n".join(lines).rstrip("\n") + "\n")
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":
