@@ -1,11 +1,11 @@
-"""Command line: ``python -m autograder {grade,check,assign,fixtures} ...``."""
+"""Command line: ``python -m autograder {grade,check,grade-all,assign,fixtures} ...``."""
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
-from autograder import assign, fixtures, grading
+from autograder import assign, batch, fixtures, grading
 from autograder.parts import PARTS, part_named
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +49,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     if report.score == report.max_score and report.max_score > 0:
         print(f"All public tests of {part.name} pass. Hidden tests check more cases when you submit.")
     return 0 if report.score == report.max_score and not report.internal_errors else 1
+
+
+def cmd_grade_all(args: argparse.Namespace) -> int:
+    try:
+        for name in args.part or []:
+            part_named(name)  # an unknown name is an error before anything is graded
+        results = batch.grade_all(Path(args.submissions), Path(args.out), jobs=args.jobs, force=args.force,
+                                  parts=args.part)
+    except batch.SubmissionError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    graded = sum(1 for data in results.values() if data.get("tests"))
+    print(f"graded {graded} of {len(results)} submission(s); gradebook: {Path(args.out) / 'gradebook.csv'}")
+    return 0
 
 
 def cmd_assign(args: argparse.Namespace) -> int:
@@ -104,6 +118,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("part", help=f"one of: {', '.join(p.name for p in PARTS)}")
     check.add_argument("directory", nargs="?", default="assignments")
     check.set_defaults(run=cmd_check)
+
+    everyone = commands.add_parser("grade-all", help="grade a folder of submissions into a gradebook")
+    everyone.add_argument("submissions", help="folder with one sub-folder or .zip per student")
+    everyone.add_argument("--out", required=True, help="where results, feedback and gradebook.csv go")
+    everyone.add_argument("--jobs", type=int, default=1, help="students graded side by side (default 1)")
+    everyone.add_argument("--force", action="store_true", help="regrade students already graded")
+    everyone.add_argument("--part", action="append", help="grade only this part (repeatable)")
+    everyone.set_defaults(run=cmd_grade_all)
 
     make = commands.add_parser("assign", help="generate assignments/ from solutions/")
     make.add_argument("--check", action="store_true", help="only report files that differ")
