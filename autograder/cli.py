@@ -1,11 +1,11 @@
-"""Command line: ``python -m autograder {grade,check,grade-all,assign,fixtures} ...``."""
+"""Command line: ``python -m autograder {grade,check,grade-all,release,assign,fixtures} ...``."""
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
-from autograder import assign, batch, fixtures, grading
+from autograder import grading
 from autograder.parts import PARTS, part_named
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +52,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_grade_all(args: argparse.Namespace) -> int:
+    from autograder import batch
+
     try:
         for name in args.part or []:
             part_named(name)  # an unknown name is an error before anything is graded
@@ -65,7 +67,21 @@ def cmd_grade_all(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    from autograder import release
+
+    try:
+        files = release.write_release(Path(args.out_dir), force=args.force)
+    except release.ReleaseError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote the student release to {args.out_dir} ({len(files)} files)")
+    return 0
+
+
 def cmd_assign(args: argparse.Namespace) -> int:
+    from autograder import assign
+
     source, target = REPO_ROOT / "solutions", REPO_ROOT / "assignments"
     try:
         if args.check:
@@ -87,6 +103,8 @@ def cmd_assign(args: argparse.Namespace) -> int:
 
 
 def cmd_fixtures(args: argparse.Namespace) -> int:
+    from autograder import fixtures
+
     files = fixtures.build(parts=_parts(args.part))
     stale = fixtures.stale(files)
     if args.check:
@@ -126,6 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
     everyone.add_argument("--force", action="store_true", help="regrade students already graded")
     everyone.add_argument("--part", action="append", help="grade only this part (repeatable)")
     everyone.set_defaults(run=cmd_grade_all)
+
+    hand_out = commands.add_parser("release", help="write what students get (no solutions, no hidden tests)")
+    hand_out.add_argument("out_dir", help="an empty or new folder")
+    hand_out.add_argument("--force", action="store_true", help="replace a folder that is not empty")
+    hand_out.set_defaults(run=cmd_release)
 
     make = commands.add_parser("assign", help="generate assignments/ from solutions/")
     make.add_argument("--check", action="store_true", help="only report files that differ")

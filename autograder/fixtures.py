@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from autograder import cases_continuous, cases_ddpg, cases_dqn, cases_naf, cases_sampled_q, wire
+from autograder.graders.buffer_checks import REWARD_OFFSET
 from autograder.parts import FIXTURES_DIR, PARTS, Part
 from autograder.sandbox import Worker
 
@@ -31,9 +32,6 @@ def case(probe: str, golden: bool = True, **args: Any) -> dict[str, Any]:
 
 
 # -- replay_buffer ----------------------------------------------------------------------
-# Transition k has reward k + REWARD_OFFSET: nonzero, so an empty slot stands out, and not
-# a whole number, so rewards that went through an integer array do too.
-REWARD_OFFSET = 1.25
 
 
 def make_transitions(count: int, obs_shape: tuple[int, ...], action_dim: int | None,
