@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograder {grade,check,grade-all,release,assign,fixtures} ...``."""
+"""Command line: ``python -m autograder {grade,check,grade-all,release,gradescope,assign,fixtures} ...``."""
 from __future__ import annotations
 
 import argparse
@@ -33,7 +33,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if args.results:
         grading.write_json_atomically(Path(args.results), grading.fallback_results("grader started"))
     submission = _submission(args.directory)
-    report = grading.grade(submission, _parts(args.part))
+    report = grading.grade(submission, _parts(args.part), run_as=args.run_as)
     print(grading.format_report(report, show_passed=args.verbose))
     if args.results:
         grading.write_json_atomically(Path(args.results), grading.gradescope_results(report))
@@ -76,6 +76,15 @@ def cmd_release(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"wrote the student release to {args.out_dir} ({len(files)} files)")
+    return 0
+
+
+def cmd_gradescope(args: argparse.Namespace) -> int:
+    from autograder import gradescope
+
+    names = gradescope.build_zip(Path(args.out_zip))
+    print(f"wrote {args.out_zip} ({len(names)} files): upload it as the assignment's autograder "
+          "(base image Ubuntu 22.04)")
     return 0
 
 
@@ -130,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--part", action="append", help="grade only this part (repeatable)")
     grade.add_argument("--results", help="also write Gradescope's results.json here")
     grade.add_argument("-v", "--verbose", action="store_true", help="list passed tests too")
+    grade.add_argument("--run-as", help="run student code as this account (the grader must run as root)")
     grade.set_defaults(run=cmd_grade)
 
     check = commands.add_parser("check", help="run one part's public tests on your work")
@@ -149,6 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
     hand_out.add_argument("out_dir", help="an empty or new folder")
     hand_out.add_argument("--force", action="store_true", help="replace a folder that is not empty")
     hand_out.set_defaults(run=cmd_release)
+
+    zipped = commands.add_parser("gradescope", help="build the Gradescope autograder zip")
+    zipped.add_argument("out_zip", help="the zip to write, e.g. autograder.zip")
+    zipped.set_defaults(run=cmd_gradescope)
 
     make = commands.add_parser("assign", help="generate assignments/ from solutions/")
     make.add_argument("--check", action="store_true", help="only report files that differ")

@@ -129,8 +129,10 @@ def grader_files(parts: Iterable[Part], visibilities: Iterable[str]) -> list[Pat
 
 
 def grade(submission: Path, parts: Iterable[Part] = PARTS,
-          visibilities: Iterable[str] = ("public", "hidden"), keyword: str | None = None) -> Report:
-    """Grade ``submission`` (a directory laid out like ``assignments/``)."""
+          visibilities: Iterable[str] = ("public", "hidden"), keyword: str | None = None,
+          run_as: str | None = None) -> Report:
+    """Grade ``submission`` (a directory laid out like ``assignments/``); student code runs
+    as the account ``run_as`` if given (the grader must then run as root)."""
     submission = Path(submission).resolve()
     parts = list(parts)
     files = grader_files(parts, list(visibilities))
@@ -147,6 +149,8 @@ def grade(submission: Path, parts: Iterable[Part] = PARTS,
     ]
     if keyword:
         args += ["-k", keyword]
+    if run_as:
+        args += ["--run-as", run_as]
     start = time.monotonic()
     captured = io.StringIO()
     with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):

@@ -9,6 +9,7 @@ fresh process. A student exception arrives as data and is raised as :class:`Stud
 from __future__ import annotations
 
 import os
+import pwd
 import resource
 import select
 import shutil
@@ -43,6 +44,15 @@ class Limits:
     hang_budget_seconds: float = 30.0
     """Once calls into one module have timed out for this long in all, further calls into
     it fail at once, so a hanging method cannot stretch grading to (tests x timeout)."""
+
+
+def account(name: str) -> tuple[int, int]:
+    """(uid, gid) of the operating-system account ``name``; a clear error if it is missing."""
+    try:
+        entry = pwd.getpwnam(name)
+    except KeyError:
+        raise ValueError(f"there is no user account {name!r} to run student code as") from None
+    return entry.pw_uid, entry.pw_gid
 
 
 class StudentError(Exception):
@@ -111,10 +121,15 @@ def describe_exit(returncode: int) -> str:
 class Worker:
     """One student-code process at a time for a submission's allowlisted modules."""
 
-    def __init__(self, submission: Path, modules: list[str], limits: Limits = Limits()):
+    def __init__(self, submission: Path, modules: list[str], limits: Limits = Limits(),
+                 run_as: str | None = None):
+        """``run_as``: an account to run student code as (the grader must be root then).
+        Its process then cannot read what only the grader's account can, such as hidden
+        tests kept with mode 700, nor signal the grader."""
         self.submission = Path(submission)
         self.modules = list(modules)
         self.limits = limits
+        self.account = account(run_as) if run_as else None
         self._process: subprocess.Popen | None = None
         self._scratch: Path | None = None
         self._request_fd = -1
@@ -140,6 +155,12 @@ class Worker:
         )
         output = open(self._scratch / ".output", "wb")
         limits = self.limits
+        identity = {}
+        if self.account is not None:
+            uid, gid = self.account
+            for path in (self._scratch, *self._scratch.iterdir()):
+                os.chown(path, uid, gid)
+            identity = {"user": uid, "group": gid, "extra_groups": []}
         try:
             self._process = subprocess.Popen(
                 [sys.executable, "-I", "-c", bootstrap, str(PACKAGE_ROOT),
@@ -152,6 +173,7 @@ class Worker:
                 pass_fds=(request_r, answer_w),
                 start_new_session=True,
                 preexec_fn=lambda: _limit_resources(limits),
+                **identity,
             )
         finally:
             output.close()

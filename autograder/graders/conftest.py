@@ -15,6 +15,7 @@ from autograder.sandbox import Worker
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--submission", default=None, help="directory holding the student's modules")
+    parser.addoption("--run-as", default=None, help="account to run student code as (the grader runs as root)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -27,6 +28,6 @@ def student(request: pytest.FixtureRequest):
     submission = request.config.getoption("--submission")
     if submission is None:
         raise pytest.UsageError("grader tests need --submission DIR")
-    worker = Worker(Path(submission), [part.name for part in PARTS])
+    worker = Worker(Path(submission), [part.name for part in PARTS], run_as=request.config.getoption("--run-as"))
     yield worker
     worker.close()

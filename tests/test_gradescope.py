@@ -1,0 +1,126 @@
+"""The Gradescope autograder zip, end to end, in a temporary folder laid out like
+``/autograder``: ``setup.sh`` builds the environment (from Debian's python3.11, as on
+Gradescope's Ubuntu image), then ``run_autograder`` grades the reference, the stubs and a
+hostile submission, with student code running as ``nobody``. Every ``results.json`` is
+checked against Gradescope's published schema."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from autograder.gradescope import build_zip
+from autograder.parts import PARTS
+from tests.gradescope import validate_results
+
+REPO = Path(__file__).resolve().parent.parent
+SYSTEM_PYTHON = Path("/usr/bin/python3.11")
+ACCOUNT = "nobody"
+FIRST_THREE = ["replay_buffer", "target_network", "dqn"]
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(os.geteuid() != 0, reason="setup.sh and the account switch need root"),
+    pytest.mark.skipif(not SYSTEM_PYTHON.exists(), reason="needs a system python3.11 that other accounts can run"),
+]
+
+
+def test_zip_has_the_scripts_at_its_root_and_no_solutions(tmp_path):
+    names = build_zip(tmp_path / "autograder.zip")
+    assert names[:2] == ["setup.sh", "run_autograder"]
+    assert not [name for name in names if name.startswith(("solutions/", "tests/", "assignments/"))]
+    assert "autograder/graders/hidden/test_dqn.py" in names
+    with zipfile.ZipFile(tmp_path / "autograder.zip") as bundle:
+        assert bundle.getinfo("run_autograder").external_attr >> 16 & 0o111
+
+
+@pytest.fixture(scope="module")
+def autograder_root():
+    """A folder laid out like /autograder, after setup.sh (about a minute: a venv and pip)."""
+    root = Path(tempfile.mkdtemp(prefix="dq-gradescope-"))
+    os.chmod(root, 0o755)  # other accounts must reach source/ and the venv, as under /autograder
+    try:
+        archive = root / "autograder.zip"
+        build_zip(archive)
+        with zipfile.ZipFile(archive) as bundle:
+            bundle.extractall(root / "source")
+        for script in ("setup.sh", "run_autograder"):
+            os.chmod(root / "source" / script, 0o755)
+        shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+        environment = {**os.environ, "AUTOGRADER_ROOT": str(root), "DQ_PYTHON": str(SYSTEM_PYTHON),
+                       "DQ_RUN_AS": ACCOUNT, "TORCH_INDEX": ""}
+        completed = subprocess.run(["bash", str(root / "source" / "setup.sh")], env=environment,
+                                   capture_output=True, text=True, timeout=1200)
+        assert completed.returncode == 0, completed.stderr[-3000:]
+        yield root
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def grade(root: Path, files: dict[str, str], *parts: str) -> dict:
+    submission = root / "submission"
+    shutil.rmtree(submission, ignore_errors=True)
+    shutil.rmtree(root / "results", ignore_errors=True)
+    (submission / "my_homework").mkdir(parents=True)  # graded files in a folder, as a zip upload gives
+    for name, text in files.items():
+        (submission / "my_homework" / name).write_text(text)
+    environment = {**os.environ, "AUTOGRADER_ROOT": str(root), "DQ_RUN_AS": ACCOUNT}
+    arguments = [argument for part in parts for argument in ("--part", part)]
+    completed = subprocess.run(["bash", str(root / "run_autograder"), *arguments], env=environment,
+                               capture_output=True, text=True, timeout=900)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    results = json.loads((root / "results" / "results.json").read_text())
+    validate_results(results)
+    return results
+
+
+def module_texts(folder: Path) -> dict[str, str]:
+    return {part.filename: (folder / part.filename).read_text() for part in PARTS}
+
+
+def test_reference_gets_full_marks(autograder_root):
+    results = grade(autograder_root, module_texts(REPO / "solutions"))
+    assert results["score"] == sum(test["max_score"] for test in results["tests"]) > 0
+    assert results["stdout_visibility"] == "hidden"
+    assert {test["visibility"] for test in results["tests"]} == {"visible", "after_published"}
+
+
+def test_stubs_get_zero(autograder_root):
+    results = grade(autograder_root, module_texts(REPO / "assignments"))
+    assert results["score"] == 0
+    assert all("not implemented yet" in test["output"] for test in results["tests"])
+
+
+def test_hostile_code_runs_unprivileged_and_cannot_forge_or_peek(autograder_root):
+    root = autograder_root
+    hostile = (
+        "import os, pathlib\n"
+        "_seen = [f'uid={os.getuid()}']\n"
+        f"for _path in ({str(root / 'source/autograder/graders/hidden/test_dqn.py')!r},\n"
+        f"              {str(root / 'source/autograder/graders/fixtures/hidden/dqn.json')!r}):\n"
+        "    try:\n        _seen.append(pathlib.Path(_path).read_text()[:40])\n"
+        "    except OSError as error:\n        _seen.append(type(error).__name__)\n"
+        "try:\n"
+        f"    pathlib.Path({str(root / 'results/results.json')!r}).write_text('{{\"score\": 1000}}')\n"
+        "    _seen.append('wrote results')\n"
+        "except OSError as error:\n    _seen.append(type(error).__name__)\n"
+    )
+    files = module_texts(REPO / "assignments")
+    files["replay_buffer.py"] = (REPO / "solutions" / "replay_buffer.py").read_text()
+    header = "from __future__ import annotations\n"
+    files["target_network.py"] = files["target_network.py"].replace(
+        header, header + hostile, 1).replace(
+        'raise NotImplementedError("target_network: ', 'raise RuntimeError(" | ".join(_seen) + "', 1)
+    results = grade(root, files, *FIRST_THREE)
+    assert results["score"] == 19.0  # replay_buffer in full; the rest earned nothing
+    seen = " ".join(test["output"] for test in results["tests"] if test["name"].startswith("target_network"))
+    # Student code ran as nobody; the hidden test, the hidden fixture and results.json were
+    # all out of its reach.
+    assert "uid=65534 | PermissionError | PermissionError | PermissionError" in seen, seen
+    assert "wrote results" not in seen
