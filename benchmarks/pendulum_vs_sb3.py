@@ -21,7 +21,7 @@ import time
 
 from side_by_side import Evaluation, learn_sb3, report, require_sb3, row_from_result, run_all, use_reference
 
-EVALUATION = Evaluation("Pendulum-v1", threshold=-200.0, every=1_000, episodes=10)
+EVALUATION = Evaluation("Pendulum-v1", threshold=-200.0, every=1_000, episodes=10, same_starts=True)
 ZOO_BUDGET = 20_000
 OURS = {"ours_ddpg": ("ddpg", "DDPGConfig"), "ours_naf": ("naf", "NAFConfig"),
         "ours_sampled_q": ("sampled_q", "SampledQConfig")}

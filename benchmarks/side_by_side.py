@@ -1,8 +1,9 @@
 """What the side-by-side benchmarks against Stable-Baselines3 share.
 
-Every agent is evaluated the same way: greedily, on ``episodes`` episodes from the same
-start states (``dqkit.envs.evaluate`` with seed ``10_000 + seed``) every ``every``
-environment steps, stopping at the first evaluation whose mean return reaches the
+Every agent is evaluated the same way: greedily, on ``episodes`` episodes every ``every``
+environment steps, from the start states our own loop uses (``dqkit.envs.evaluate`` with
+seed ``10_000 + seed`` for CartPole's DQN loop, ``10_000`` for every run of the
+continuous-action loop), stopping at the first evaluation whose mean return reaches the
 threshold. Runs go to two processes (one per core, one torch thread each), so every
 agent sees the same machine load. A runner returns one row:
 ``{"agent", "seed", "steps" (None if never solved), "seconds", "last", "budget"}``.
@@ -28,6 +29,11 @@ class Evaluation:
     threshold: float
     every: int
     episodes: int
+    same_starts: bool = False
+    """Evaluate every seed's run from the same start states (as dqkit/continuous.py does)."""
+
+    def start_seed(self, seed: int) -> int:
+        return 10_000 if self.same_starts else 10_000 + seed
 
 
 def use_reference() -> None:
@@ -56,7 +62,7 @@ def learn_sb3(model, evaluation: Evaluation, seed: int, budget: int, name: str, 
                 return True
             policy = lambda observations: self.model.predict(observations, deterministic=True)[0]  # noqa: E731
             self.last = float(np.mean(evaluate(policy, evaluation.env_id, evaluation.episodes,
-                                               seed=10_000 + seed)))
+                                               seed=evaluation.start_seed(seed))))
             if self.last >= evaluation.threshold:
                 self.solved_at = self.num_timesteps
                 return False

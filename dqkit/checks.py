@@ -296,3 +296,76 @@ def check_cem_args(num_samples: Any, num_elites: Any, iterations: Any, initial_s
     if not np.all(np.isfinite(std) & (std > 0)):
         raise ValueError(f"initial_std must be positive and finite, got {std.tolist()}")
     return torch.as_tensor(std)
+
+
+# -- naf.py: normalized advantage functions ------------------------------------------------
+# How many axes each named NAF tensor has.
+_NAF_NDIM = {"values": 1, "next_values": 1, "rewards": 1, "terminated": 1, "mu": 2, "actions": 2, "lower": 3}
+
+
+def check_naf_inputs(**tensors: torch.Tensor) -> int:
+    """Check named NAF tensors: torch tensors with their documented number of axes
+    (values [B], mu and actions [B, A], lower [B, A, A]), one batch size B and one action
+    size A; return B. Catches a [B, 1] value that would broadcast into [B, B]."""
+    batch_size, action_dim = None, None
+    for name, tensor in tensors.items():
+        if not isinstance(tensor, torch.Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor, got {type(tensor).__name__}")
+        expected = _NAF_NDIM[name]
+        if tensor.dim() != expected:
+            layout = {1: "[B]", 2: "[B, A]", 3: "[B, A, A]"}[expected]
+            raise ValueError(f"{name} must have shape {layout}, got {list(tensor.shape)}")
+        if batch_size is None:
+            batch_size = tensor.shape[0]
+        elif tensor.shape[0] != batch_size:
+            raise ValueError(f"{name} has batch size {tensor.shape[0]}, expected {batch_size}")
+        for size in tensor.shape[1:]:
+            if action_dim is None:
+                action_dim = size
+            elif size != action_dim:
+                raise ValueError(f"{name} has shape {list(tensor.shape)}, but the action size is {action_dim}")
+    return int(batch_size or 0)
+
+
+def check_triangle_entries(entries: Any, action_dim: Any) -> int:
+    """Validate the raw entries of L, float tensor [B, A(A+1)/2]; return A."""
+    action_dim = check_count(action_dim, "action_dim")
+    if not isinstance(entries, torch.Tensor):
+        raise TypeError(f"entries must be a torch.Tensor, got {type(entries).__name__}")
+    count = action_dim * (action_dim + 1) // 2
+    if entries.dim() != 2 or entries.shape[1] != count:
+        raise ValueError(f"entries must have shape [B, A(A+1)/2] = [B, {count}] for action_dim={action_dim}, "
+                         f"got {list(entries.shape)}")
+    return action_dim
+
+
+def check_noise_std(noise_std: Any) -> float:
+    """Validate an exploration noise's standard deviation (> 0, finite); return it as a float."""
+    if isinstance(noise_std, bool) or not isinstance(noise_std, (int, float, np.floating, np.integer)) \
+            or not math.isfinite(noise_std) or noise_std <= 0:
+        raise ValueError(f"noise_std must be a positive number (in action units), got {noise_std!r}")
+    return float(noise_std)
+
+
+# -- sampled_q ---------------------------------------------------------------------------------
+def check_per_transition(batch_size: int, **tensors: torch.Tensor) -> None:
+    """Raise unless every named tensor has shape [batch_size]. A critic output or target of
+    shape [B, 1] next to a [B] one broadcasts into [B, B] inside a loss, which trains, badly."""
+    for name, tensor in tensors.items():
+        if not isinstance(tensor, torch.Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor, got {type(tensor).__name__}")
+        if list(tensor.shape) != [batch_size]:
+            raise ValueError(f"{name} must have shape [B] = [{batch_size}], got {list(tensor.shape)}: keep one "
+                             "value per transition (a [B, 1] tensor broadcasts against a [B] one into [B, B])")
+
+
+# -- ddpg.py ----------------------------------------------------------------------------------
+def check_action_batch(actions: Any, batch_size: int) -> None:
+    """Raise unless ``actions`` is a float32 tensor [B, A] of continuous actions with
+    B = ``batch_size`` (a [B] tensor here would broadcast against the observations)."""
+    if not isinstance(actions, torch.Tensor):
+        raise TypeError(f"actions must be a torch.Tensor, got {type(actions).__name__}")
+    if actions.dim() != 2 or actions.shape[0] != batch_size:
+        raise ValueError(f"actions must have shape [B, action_dim] = [{batch_size}, A], got {list(actions.shape)}")
+    if actions.dtype != torch.float32:
+        raise TypeError(f"actions must be float32 (continuous actions), got {actions.dtype}")

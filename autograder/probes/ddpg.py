@@ -1,0 +1,285 @@
+"""Probes for the student's ``ddpg.py`` (runs in the worker).
+
+Every network here is built by the probe from a fixed state dict (``dqkit.networks``'
+``Actor`` and ``Critic``), so the student's functions run on known weights. The update
+probe also watches what happens inside ``ddpg_update``: which optimizer steps when (with a
+snapshot of both online networks after each step), which network is evaluated on what
+(forward hooks), and how ``polyak_update`` is called. It swaps a correct, recording
+``polyak_update`` in for the student's own, so this part is graded apart from the
+target_network part.
+"""
+from __future__ import annotations
+
+import random
+import sys
+import time
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from autograder.probes._convert import tensor_to_plain
+from autograder.worker import ProbeInputError
+from dqkit.batch import Batch
+from dqkit.networks import Actor, Critic
+
+
+# -- building the fixed networks (also used by autograder/cases_ddpg.py) ----------------------
+def build_actor(spec: dict[str, Any]) -> Actor:
+    """An ``Actor`` with the weights of ``spec`` = {obs_dim, low, high, hidden, state}."""
+    actor = Actor(spec["obs_dim"], spec["low"], spec["high"], spec["hidden"])
+    actor.load_state_dict({name: torch.as_tensor(value, dtype=torch.float32) for name, value in spec["state"].items()})
+    return actor
+
+
+def build_critic(spec: dict[str, Any]) -> Critic:
+    """A ``Critic`` with the weights of ``spec`` = {obs_dim, action_dim, hidden, state}."""
+    critic = Critic(spec["obs_dim"], spec["action_dim"], spec["hidden"])
+    critic.load_state_dict({name: torch.as_tensor(value, dtype=torch.float32) for name, value in spec["state"].items()})
+    return critic
+
+
+def _f32(values: Any) -> torch.Tensor:
+    return torch.as_tensor(np.asarray(values), dtype=torch.float32)
+
+
+def _snapshot(network: nn.Module) -> dict[str, np.ndarray]:
+    return {name: tensor.detach().to(torch.float64).numpy().copy() for name, tensor in network.named_parameters()}
+
+
+def _grads(network: nn.Module) -> dict[str, np.ndarray] | None:
+    """The parameters' gradients, or None if no parameter got one."""
+    grads = {name: (np.zeros(tuple(p.shape)) if p.grad is None else p.grad.detach().to(torch.float64).numpy().copy())
+             for name, p in network.named_parameters()}
+    if all(p.grad is None for p in network.parameters()):
+        return None
+    return grads
+
+
+def _scalar(value: Any, what: str) -> dict[str, Any]:
+    plain = tensor_to_plain(value, what)
+    plain["requires_grad"] = bool(value.requires_grad)
+    return plain
+
+
+# -- the pure functions ----------------------------------------------------------------------
+def targets(rewards: np.ndarray, terminated: np.ndarray, next_observations: np.ndarray,
+            target_actor: dict[str, Any], target_critic: dict[str, Any], gamma: float) -> dict[str, Any]:
+    """ddpg_targets on fixed target networks whose parameters require grad (as a plain
+    copy's would): reports the result, whether it carries a graph, and whether any
+    gradient reached the target networks' parameters when the result was backpropagated."""
+    import ddpg
+
+    actor, critic = build_actor(target_actor), build_critic(target_critic)
+    result = ddpg.ddpg_targets(_f32(rewards), _f32(terminated), _f32(next_observations), actor, critic, gamma)
+    plain = tensor_to_plain(result, "ddpg_targets(...)")
+    plain["requires_grad"] = bool(result.requires_grad)
+    if result.requires_grad:
+        result.sum().backward()
+    plain["target_grads"] = _grads(actor) is not None or _grads(critic) is not None
+    return plain
+
+
+def critic_loss(critic: dict[str, Any], observations: np.ndarray, actions: np.ndarray,
+                targets: np.ndarray) -> dict[str, Any]:
+    """critic_loss on a fixed critic: the value, and its gradient for every critic parameter."""
+    import ddpg
+
+    network = build_critic(critic)
+    value = ddpg.critic_loss(network, _f32(observations), _f32(actions), _f32(targets))
+    plain = _scalar(value, "critic_loss(...)")
+    if value.requires_grad and value.numel() == 1:
+        value.backward()
+    plain["critic_grads"] = _grads(network)
+    return plain
+
+
+def actor_loss(actor: dict[str, Any], critic: dict[str, Any], observations: np.ndarray) -> dict[str, Any]:
+    """actor_loss on a fixed actor and critic: the value, and its gradient for every actor parameter."""
+    import ddpg
+
+    actor_network, critic_network = build_actor(actor), build_critic(critic)
+    value = ddpg.actor_loss(actor_network, critic_network, _f32(observations))
+    plain = _scalar(value, "actor_loss(...)")
+    if value.requires_grad and value.numel() == 1:
+        value.backward()
+    plain["actor_grads"] = _grads(actor_network)
+    return plain
+
+
+def exploration(actor: dict[str, Any], observations: np.ndarray, noise_std: float, low: np.ndarray,
+                high: np.ndarray, seed: int, repeats: int) -> dict[str, Any]:
+    """``repeats`` calls of exploration_actions with one generator, stacked: [repeats, B, A].
+    Also mu(s) of the fixed actor (computed here, not by the student), and the first
+    call's dtype, shape and whether it carries a graph."""
+    import ddpg
+
+    network = build_actor(actor)
+    obs = _f32(observations)
+    rng = np.random.default_rng(seed)
+    samples, layout = [], None
+    for _ in range(repeats):
+        result = ddpg.exploration_actions(network, obs, noise_std, low, high, rng)
+        plain = tensor_to_plain(result, "exploration_actions(...)")
+        if layout is None:
+            layout = {"dtype": plain["dtype"], "shape": plain["shape"], "requires_grad": bool(result.requires_grad)}
+            if plain["shape"] != list(network(obs).shape):
+                return {"layout": layout}
+        samples.append(plain["values"])
+    with torch.no_grad():
+        mu = network(obs).to(torch.float64).numpy().copy()
+    return {"layout": layout, "samples": np.stack(samples), "mu": mu}
+
+
+def exploration_replays(actor: dict[str, Any], observations: np.ndarray, noise_std: float, low: np.ndarray,
+                        high: np.ndarray, seed: int) -> dict[str, Any]:
+    """Three calls: generator seeds (seed, seed, seed + 1), the global generators of numpy,
+    torch and random reseeded to (1, 2, 1) before each."""
+    import ddpg
+
+    network = build_actor(actor)
+    runs = []
+    for rng_seed, global_seed in ((seed, 1), (seed, 2), (seed + 1, 1)):
+        random.seed(global_seed)
+        np.random.seed(global_seed)
+        torch.manual_seed(global_seed)
+        result = ddpg.exploration_actions(network, _f32(observations), noise_std, low, high,
+                                          np.random.default_rng(rng_seed))
+        runs.append(tensor_to_plain(result, "exploration_actions(...)")["values"])
+    return {"runs": runs}
+
+
+# -- one or more updates, watched from inside ---------------------------------------------------
+class _Watch:
+    """Records the optimizer steps, the networks' forward calls and the Polyak updates."""
+
+    def __init__(self, networks: dict[str, nn.Module]):
+        self.networks = networks
+        self.events: list[dict[str, Any]] = []
+        self.forwards: list[dict[str, Any]] = []
+        self.polyak: list[dict[str, Any]] = []
+        self.batch: Batch | None = None
+
+    def name_of(self, module: Any) -> str:
+        return next((name for name, network in self.networks.items() if network is module), "another module")
+
+    def kind(self, tensor: Any, names: dict[str, torch.Tensor]) -> str:
+        for label, reference in names.items():
+            if isinstance(tensor, torch.Tensor) and tensor.shape == reference.shape and torch.equal(tensor, reference):
+                return label
+        return "other"
+
+    def forward_hook(self, name: str):
+        def hook(module, inputs, output):
+            batch = self.batch
+            entry = {"network": name, "phase": len(self.events), "grad": torch.is_grad_enabled(),
+                     "input": self.kind(inputs[0], {"s": batch.observations, "s'": batch.next_observations})}
+            if len(inputs) > 1:
+                entry["actions"] = self.kind(inputs[1], {"a": batch.actions})
+            self.forwards.append(entry)
+        return hook
+
+    def step_hook(self, name: str):
+        def hook(optimizer, args, kwargs):
+            self.events.append({"optimizer": name, "actor": _snapshot(self.networks["actor"]),
+                                "critic": _snapshot(self.networks["critic"])})
+        return hook
+
+    def polyak_update(self, target_network: nn.Module, online_network: nn.Module, tau: float) -> None:
+        """A correct Polyak update that also records how it was called."""
+        self.polyak.append({"target": self.name_of(target_network), "online": self.name_of(online_network),
+                            "tau": float(tau), "phase": len(self.events)})
+        online = online_network.state_dict()
+        with torch.no_grad():
+            for name, tensor in target_network.state_dict().items():
+                if tensor.is_floating_point():
+                    tensor.lerp_(online[name], float(tau))
+                else:
+                    tensor.copy_(online[name])
+
+
+def _batch(spec: dict[str, np.ndarray]) -> Batch:
+    return Batch(observations=_f32(spec["observations"]), actions=_f32(spec["actions"]),
+                 rewards=_f32(spec["rewards"]), next_observations=_f32(spec["next_observations"]),
+                 terminated=_f32(spec["terminated"]), truncated=_f32(spec["truncated"]))
+
+
+def update(actor: dict[str, Any], critic: dict[str, Any], target_actor: dict[str, Any],
+           target_critic: dict[str, Any], batches: list[dict[str, np.ndarray]], gamma: float, tau: float,
+           actor_learning_rate: float, critic_learning_rate: float) -> dict[str, Any]:
+    """``len(batches)`` calls of ddpg_update with plain SGD, in a row, on fixed networks.
+
+    For each call: the stats it returned, the optimizer steps it took (which optimizer, and
+    both online networks after the step), the forward calls of the four networks (which
+    one, on the batch's s or s' or something else, at the batch's actions or others, with
+    autograd on or off, and ``phase``: how many optimizer steps came before), the Polyak
+    updates, and all four networks after the call. Finally, whether any gradient reached
+    the target networks (they require grad here, as a plain copy's parameters would).
+    """
+    import ddpg
+
+    networks = {"actor": build_actor(actor), "critic": build_critic(critic),
+                "target_actor": build_actor(target_actor), "target_critic": build_critic(target_critic)}
+    watch = _Watch(networks)
+    for name, network in networks.items():
+        network.register_forward_hook(watch.forward_hook(name))
+    actor_optimizer = torch.optim.SGD(networks["actor"].parameters(), lr=actor_learning_rate)
+    critic_optimizer = torch.optim.SGD(networks["critic"].parameters(), lr=critic_learning_rate)
+    actor_optimizer.register_step_post_hook(watch.step_hook("actor_optimizer"))
+    critic_optimizer.register_step_post_hook(watch.step_hook("critic_optimizer"))
+
+    # The student's module and their target_network module both get the recording update.
+    patched = [module for module in (ddpg, sys.modules.get("target_network"))
+               if module is not None and hasattr(module, "polyak_update")]
+    originals = [module.polyak_update for module in patched]
+    calls = []
+    try:
+        for module in patched:
+            module.polyak_update = watch.polyak_update
+        for spec in batches:
+            watch.batch = _batch(spec)
+            watch.events, watch.forwards, watch.polyak = [], [], []
+            stats = ddpg.ddpg_update(networks["actor"], networks["critic"], networks["target_actor"],
+                                     networks["target_critic"], actor_optimizer, critic_optimizer, watch.batch,
+                                     gamma, tau)
+            if not isinstance(stats, dict):
+                raise ProbeInputError(f"ddpg_update returned a {type(stats).__name__}; it should return a dict")
+            clean = {}
+            for key, value in stats.items():
+                if isinstance(value, torch.Tensor) and value.numel() == 1:
+                    value = value.item()
+                clean[str(key)] = float(value) if isinstance(value, (int, float, np.floating, np.integer)) else None
+            calls.append({"stats": clean, "events": watch.events, "forwards": watch.forwards,
+                          "polyak": watch.polyak,
+                          "networks": {name: _snapshot(network) for name, network in networks.items()}})
+    finally:
+        for module, original in zip(patched, originals):
+            module.polyak_update = original
+    target_grads = sorted(f"{name}.{parameter}" for name in ("target_actor", "target_critic")
+                          for parameter, tensor in networks[name].named_parameters()
+                          if tensor.grad is not None and bool(tensor.grad.abs().sum() > 0))
+    return {"calls": calls, "target_grads": target_grads}
+
+
+def learn(config: dict[str, Any]) -> dict[str, Any]:
+    """Train with the student's own parts and DDPGConfig; report when (if) the task was solved."""
+    import ddpg
+
+    start = time.monotonic()
+    result = ddpg.train(ddpg.DDPGConfig(**dict(config, progress=False, log_path=None)))
+    evaluations = [(int(step), float(value)) for step, value in getattr(result, "evaluations", [])]
+    solved_at = getattr(result, "solved_at", None)
+    return {"solved_at": None if solved_at is None else int(solved_at), "evaluations": evaluations,
+            "seconds": time.monotonic() - start}
+
+
+PROBES = {
+    "targets": targets,
+    "critic_loss": critic_loss,
+    "actor_loss": actor_loss,
+    "exploration": exploration,
+    "exploration_replays": exploration_replays,
+    "update": update,
+    "learn": learn,
+}
