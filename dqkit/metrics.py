@@ -6,6 +6,9 @@ Names used by the training loops (the notes explain each):
 - ``charts/epsilon``, ``charts/learning_rate``: the schedules' current values.
 - ``losses/td_loss``, ``losses/q_values``, ``losses/targets``, ``losses/grad_norm``: from
   the last gradient step (see ``update_q_network`` in the dqn part).
+- ``losses/critic_loss`` (sampled_q, ddpg), ``losses/q_loss`` (naf), ``losses/actor_loss``
+  (ddpg): the regression loss of the critic or Q-network and DDPG's actor loss, from the
+  last gradient step of the continuous-action parts.
 Every row also has ``global_step``, the number of environment steps taken so far.
 """
 from __future__ import annotations
