@@ -23,7 +23,8 @@ WHOLE = ["assignments", "dqkit", "lecture_notes", "notebooks", "autograder/probe
 # Single files copied as they are.
 FILES = ["requirements.txt", "environment.yml", "kit",
          "autograder/__init__.py", "autograder/__main__.py", "autograder/cli.py", "autograder/grading.py",
-         "autograder/parts.py", "autograder/sandbox.py", "autograder/wire.py", "autograder/worker.py",
+         "autograder/parts.py", "autograder/sandbox.py", "autograder/selfcheck.py", "autograder/wire.py",
+         "autograder/worker.py",
          "autograder/graders/__init__.py", "autograder/graders/conftest.py", "autograder/graders/support.py",
          "autograder/graders/pytest.ini"]
 CHECK_MODULES = "autograder/graders/*_checks.py"
