@@ -183,10 +183,10 @@ def _tolerances(spec: dict[str, Any], low: np.ndarray, high: np.ndarray, maximiz
 # over 100 starts. Seeds 0-2 share most of their starts, on which a critic of that quality
 # passes with a margin; seeds 1000-1005, with harder starts, reached -200 on 2 of 6 in 12,000 steps.
 COURSE_CONFIG = {
-    "loop": {"env_id": "Pendulum-v1", "total_steps": 12_000, "batch_size": 64, "learning_starts": 1_000,
-             "eval_every": 1_000, "eval_episodes": 10, "solved_return": -200.0},
-    "hidden_sizes": [64, 64], "buffer_capacity": 100_000, "gamma": 0.99, "tau": 0.005, "learning_rate": 1e-3,
-    "max_grad_norm": 10.0, "maximizer": CEM_SMALL, "exploration_std": 0.1,
+    "env_id": "Pendulum-v1", "total_steps": 12_000, "hidden_sizes": [64, 64], "buffer_capacity": 100_000,
+    "batch_size": 64, "learning_starts": 1_000, "gamma": 0.99, "tau": 0.005, "learning_rate": 1e-3,
+    "max_grad_norm": 10.0, "maximizer": CEM_SMALL, "exploration_std": 0.1, "eval_every": 1_000,
+    "eval_episodes": 10, "solved_return": -200.0,
 }
 PENDULUM_SEEDS = [0, 1, 2]
 PENDULUM_REFERENCE_RATE = "8 of 8"

@@ -54,13 +54,13 @@ def cartpole(worker: Worker, seed: int) -> None:
     # Seeds are tried in groups of as many as the check tries, starting at a different one.
     tries = len(case["args"]["seeds"])
     case["args"]["seeds"] = [1_000 + tries * seed + k for k in range(tries)]
-    loop_checks.check_cartpole(worker, case)
+    loop_checks.check_solves(worker, case, "DQNConfig", "DQN", loop_checks.CARTPOLE_ADVICE)
 
 
 def cartpole_one_seed(worker: Worker, seed: int) -> None:
     case = copy.deepcopy(load_fixture("hidden", "dqn_loop")["cartpole"])
     case["args"]["seeds"] = [1_000 + seed]
-    loop_checks.check_cartpole(worker, case)
+    loop_checks.check_solves(worker, case, "DQNConfig", "DQN", loop_checks.CARTPOLE_ADVICE)
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,14 @@
     python benchmarks/grading_time.py [DIR] [--repeats N]
 
 Prints, over N gradings of DIR (default: solutions/): the wall time of the whole
-``grade`` call, of starting a worker (Python + torch), and the time pytest spends in each
-part's tests.
+``grade`` call, of starting a worker (Python + torch), the time pytest spends in each
+part's tests, and the peak memory (resident set) of the grader's process and of the
+largest worker, the figures to hold against a grading platform's memory limit.
 """
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import sys
 import time
@@ -54,6 +56,10 @@ def main() -> None:
     print(line("worker start + first call (torch import)", startups))
     for name, values in per_part.items():
         print(line(f"  tests of {name} (incl. setup)", values))
+    # ru_maxrss is in KiB on Linux; for children it is the largest one's peak.
+    grader = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak resident memory: grader process {grader:.0f} MB, largest worker {worker:.0f} MB")
 
 
 if __name__ == "__main__":

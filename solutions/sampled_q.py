@@ -199,14 +199,21 @@ class SampledQConfig:
     and 2 rounds keep a target at B * 32 critic evaluations: for a 1-D action that is plenty,
     and a gradient step takes a few milliseconds on one core."""
 
-    loop: LoopSettings = field(default_factory=lambda: LoopSettings(
-        env_id="Pendulum-v1", total_steps=20_000, batch_size=64, learning_starts=1_000,
-        eval_every=1_000, eval_episodes=10, solved_return=-200.0))
-    """The shared off-policy loop's settings (env, seed, budget, batch size, evaluation)."""
+    env_id: str = "Pendulum-v1"
+    """A gymnasium environment with a Box observation space and a Box action space."""
+    seed: int = 0
+    """Seeds torch (the critic's initial weights), the numpy Generator used for exploration,
+    sampling and the maximizer, and the env."""
+    total_steps: int = 20_000
+    """Budget of environment steps."""
     hidden_sizes: tuple[int, ...] = (64, 64)
     """Hidden layer sizes of the critic."""
     buffer_capacity: int = 100_000
     """Replay buffer size (transitions)."""
+    batch_size: int = 64
+    """Transitions per gradient step."""
+    learning_starts: int = 1_000
+    """Steps of uniformly random actions before the first gradient step."""
     gamma: float = 0.99
     """Discount."""
     tau: float = 0.005
@@ -220,6 +227,18 @@ class SampledQConfig:
     """The max over actions, in the targets and when acting."""
     exploration_std: float = 0.1
     """Std of the acting noise, in half-widths of the action box."""
+    eval_every: int = 1_000
+    """Environment steps between greedy evaluations (from ``learning_starts`` on)."""
+    eval_episodes: int = 10
+    """Episodes per greedy evaluation."""
+    solved_return: float | None = -200.0
+    """Stop once the mean greedy return reaches this (None: never stop early)."""
+    log_every: int = 1_000
+    """Environment steps between log rows of the last update's stats."""
+    log_path: str | None = None
+    """CSV file for the metrics (None: keep them in memory only)."""
+    progress: bool = True
+    """Show a tqdm progress bar."""
 
 
 class SampledQAgent:
@@ -266,10 +285,9 @@ class TrainResult:
 
 
 def train(config: SampledQConfig) -> TrainResult:
-    """Sampling-based Q-learning on ``config.loop.env_id`` with the shared off-policy loop."""
-    settings = config.loop
-    torch.manual_seed(settings.seed)
-    env = make_env(settings.env_id, settings.seed)  # only to read the shapes and the box
+    """Sampling-based Q-learning on ``config.env_id`` with the shared off-policy loop."""
+    torch.manual_seed(config.seed)
+    env = make_env(config.env_id, config.seed)  # only to read the shapes and the box
     obs_shape = env.observation_space.shape
     low = env.action_space.low.astype(np.float32)
     high = env.action_space.high.astype(np.float32)
@@ -277,4 +295,10 @@ def train(config: SampledQConfig) -> TrainResult:
     critic = Critic(int(np.prod(obs_shape)), len(low), config.hidden_sizes)
     agent = SampledQAgent(critic, low, high, config)
     buffer = ReplayBuffer(config.buffer_capacity, obs_shape, len(low))
+    settings = LoopSettings(
+        env_id=config.env_id, seed=config.seed, total_steps=config.total_steps,
+        batch_size=config.batch_size, learning_starts=config.learning_starts,
+        eval_every=config.eval_every, eval_episodes=config.eval_episodes,
+        solved_return=config.solved_return, log_every=config.log_every, log_path=config.log_path,
+        progress=config.progress)
     return TrainResult(agent, run_off_policy(agent, buffer, settings, description="sampled_q"))

@@ -155,7 +155,7 @@ def test_course_config_is_the_reference_default():
     defaults = dataclasses.asdict(naf.NAFConfig())
     defaults["hidden_sizes"] = list(defaults["hidden_sizes"])
     for field in ("seed", "log_path", "progress"):
-        defaults["loop"].pop(field)
+        defaults.pop(field)
     assert COURSE_CONFIG == defaults
 
 
@@ -192,8 +192,7 @@ def test_input_errors(call, error, match):
 
 @pytest.mark.slow
 def test_reference_solves_pendulum():
-    config = naf.NAFConfig()
-    config.loop = dataclasses.replace(config.loop, seed=1, progress=False)
+    config = naf.NAFConfig(seed=1, progress=False)
     torch.set_num_threads(1)
     result = naf.train(config)
     assert result.solved_at is not None and result.solved_at <= 10_000, result.evaluations

@@ -217,22 +217,27 @@ def check_epsilon_and_actions(report: dict[str, Any]) -> None:
                "step the environment with the action epsilon_greedy chose.")
 
 
-def check_cartpole(student, case: dict[str, Any]) -> None:
-    """The student's whole DQN, with the course's config, must solve CartPole on at least
-    one of the listed seeds (each tried only if the previous failed)."""
+# -- learning: shared by dqn_loop, ddpg, naf and sampled_q -----------------------------------------
+CARTPOLE_ADVICE = ("Make the other parts' tests pass first; then check the loop (targets from the target network, "
+                   "epsilon decaying, training after learning_starts).")
+
+
+def check_solves(student, case: dict[str, Any], config_name: str, algorithm: str, advice: str) -> None:
+    """The student's whole ``algorithm``, trained by the case's probe (``<part>.learn``) with
+    the course's config (a flat ``config_name``), must reach its ``solved_return`` on at least
+    one of the listed seeds, each tried only if the previous failed. ``advice`` ends the
+    failure message: what to look at first for this algorithm."""
     args = case["args"]
     config, seeds = args["config"], args["seeds"]
     tried = []
     for seed in seeds:
-        result = student.call("dqn_loop.learn", {"config": dict(config, seed=seed)}, timeout=args["timeout"])
+        result = student.call(case["probe"], {"config": dict(config, seed=seed)}, timeout=args["timeout"])
         if result["solved_at"] is not None:
             return
         best = max((value for _, value in result["evaluations"]), default=float("nan"))
         tried.append(f"seed {seed}: best greedy return {best:.0f} ({len(result['evaluations'])} evaluations, "
                      f"{result['seconds']:.0f} s)")
-    fail(f"With the course's DQNConfig, your DQN did not reach a mean greedy return of "
+    fail(f"With the course's {config_name}, your {algorithm} did not reach a mean greedy return of "
          f"{config['solved_return']:g} on {config['env_id']} within {config['total_steps']} steps on any of "
-         f"the seeds tried ({'; '.join(tried)}). The reference solves it on {args['reference_rate']} of seeds, "
-         "so all failing is very unlikely for a correct implementation. Make the other parts' tests pass "
-         "first; then check the loop (targets from the target network, epsilon decaying, training after "
-         "learning_starts).")
+         f"the seeds tried ({'; '.join(tried)}). The reference's per-seed success rate is {args['reference_rate']}, "
+         f"so failing on all of them is very unlikely for a correct implementation. {advice}")

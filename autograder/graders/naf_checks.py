@@ -358,23 +358,5 @@ def check_update(student, case: dict[str, Any]) -> None:
 
 
 # -- learning ------------------------------------------------------------------------------------
-def check_pendulum(student, case: dict[str, Any]) -> None:
-    """The student's whole NAF, with the course's config, must solve Pendulum on at least
-    one of the listed seeds (each tried only if the previous failed)."""
-    args = case["args"]
-    config, seeds = args["config"], args["seeds"]
-    loop = config["loop"]
-    tried = []
-    for seed in seeds:
-        result = student.call("naf.learn", {"config": dict(config, loop=dict(loop, seed=seed))},
-                              timeout=args["timeout"])
-        if result["solved_at"] is not None:
-            return
-        best = max((value for _, value in result["evaluations"]), default=float("nan"))
-        tried.append(f"seed {seed}: best greedy return {best:.0f} ({len(result['evaluations'])} evaluations, "
-                     f"{result['seconds']:.0f} s)")
-    fail(f"With the course's NAFConfig, your NAF did not reach a mean greedy return of {loop['solved_return']:g} "
-         f"on {loop['env_id']} within {loop['total_steps']} steps on any of the seeds tried ({'; '.join(tried)}). "
-         f"The reference solved {args['reference_rate']}, so all failing is very unlikely for a correct "
-         "implementation. Make the other naf tests pass first; then check that the targets use the target "
-         "network's V(s') and that exploration adds noise around mu.")
+PENDULUM_ADVICE = ("Make the other naf tests pass first; then check that the targets use the target network's "
+                   "V(s') and that exploration adds noise around mu.")

@@ -179,13 +179,9 @@ def learn(config: dict[str, Any]) -> dict[str, Any]:
     """Train with the student's own parts; report when (if) the task was solved."""
     import naf
 
-    from dqkit.continuous import LoopSettings
-
     start = time.monotonic()
-    loop = LoopSettings(**dict(config["loop"], progress=False, log_path=None))
-    settings = {key: tuple(value) if isinstance(value, list) else value
-                for key, value in config.items() if key != "loop"}
-    result = naf.train(naf.NAFConfig(loop=loop, **settings))
+    settings = {key: tuple(value) if isinstance(value, list) else value for key, value in config.items()}
+    result = naf.train(naf.NAFConfig(**dict(settings, progress=False, log_path=None)))
     evaluations = [(int(step), float(value)) for step, value in getattr(result, "evaluations", [])]
     solved_at = getattr(result, "solved_at", None)
     return {"solved_at": None if solved_at is None else int(solved_at), "evaluations": evaluations,

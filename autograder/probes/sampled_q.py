@@ -293,17 +293,14 @@ def update(sizes: list[int], online_state: dict[str, np.ndarray], target_state: 
 def learn(config: dict[str, Any]) -> dict[str, Any]:
     """Train with the student's own parts (cem, random_shooting, replay_buffer,
     target_network); report when (if) the task was solved. ``config`` holds the
-    SampledQConfig fields, with ``loop`` and ``maximizer`` as dicts."""
+    SampledQConfig fields, with ``maximizer`` as a dict."""
     import sampled_q
 
-    from dqkit.continuous import LoopSettings
-
-    fields = dict(config)
-    loop = LoopSettings(**dict(fields.pop("loop"), progress=False, log_path=None))
+    fields = dict(config, progress=False, log_path=None)
     maximizer = sampled_q.Maximizer(**fields.pop("maximizer"))
     fields["hidden_sizes"] = tuple(fields.get("hidden_sizes", (64, 64)))
     start = time.monotonic()
-    result = sampled_q.train(sampled_q.SampledQConfig(loop=loop, maximizer=maximizer, **fields))
+    result = sampled_q.train(sampled_q.SampledQConfig(maximizer=maximizer, **fields))
     evaluations = [(int(step), float(value)) for step, value in getattr(result, "evaluations", [])]
     solved_at = getattr(result, "solved_at", None)
     return {"solved_at": None if solved_at is None else int(solved_at), "evaluations": evaluations,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from autograder.graders import ddpg_checks as checks
+from autograder.graders.loop_checks import check_solves
 from autograder.graders.support import load_fixture, points
 
 CASES = load_fixture("hidden", "ddpg")
@@ -58,4 +59,4 @@ def test_two_updates_polyak_tau(student):
 @points(3)
 def test_learns_pendulum(student):
     """learning: your whole DDPG with the course's config solves Pendulum-v1 (greedy return >= -200)"""
-    checks.check_pendulum(student, CASES["pendulum"])
+    check_solves(student, CASES["pendulum"], "DDPGConfig", "DDPG", checks.PENDULUM_ADVICE)

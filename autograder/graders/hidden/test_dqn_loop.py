@@ -33,4 +33,4 @@ def test_online_q_learning_setting(student):
 @points(3)
 def test_learns_cartpole(student):
     """learning: your whole DQN with the course's config solves CartPole-v1 (greedy return >= 475)"""
-    checks.check_cartpole(student, CASES["cartpole"])
+    checks.check_solves(student, CASES["cartpole"], "DQNConfig", "DQN", checks.CARTPOLE_ADVICE)

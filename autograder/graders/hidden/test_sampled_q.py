@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from autograder.graders import sampled_q_checks as checks
+from autograder.graders.loop_checks import check_solves
 from autograder.graders.support import load_fixture, points
 
 CASES = load_fixture("hidden", "sampled_q")
@@ -40,4 +41,5 @@ def test_update_step_clipped_2d(student):
 @points(3)
 def test_learns_pendulum(student):
     """learning: your whole sampled Q-learning with the course's config solves Pendulum-v1 (greedy return >= -200)"""
-    checks.check_pendulum(student, CASES["pendulum"])
+    case = CASES["pendulum"]
+    check_solves(student, case, "SampledQConfig", "sampled Q-learning", checks.pendulum_advice(case))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import gymnasium as gym
 import numpy as np
@@ -204,12 +204,21 @@ def update_naf(network: NAFNetwork, target_network: NAFNetwork, optimizer: torch
 class NAFConfig:
     """Every setting of one NAF run. The defaults solve Pendulum-v1 quickly on a CPU."""
 
-    loop: LoopSettings = field(default_factory=lambda: LoopSettings(env_id="Pendulum-v1", total_steps=20_000))
-    """How the off-policy loop runs: env, seed, budget, batch size, evaluations."""
+    env_id: str = "Pendulum-v1"
+    """A gymnasium environment with a Box observation space and a Box action space."""
+    seed: int = 0
+    """Seeds torch (the network's initial weights), the numpy Generator used for exploration
+    and sampling, and the env."""
+    total_steps: int = 20_000
+    """Budget of environment steps."""
     hidden_sizes: tuple[int, ...] = (64, 64)
     """Hidden layer sizes of the shared trunk."""
     buffer_capacity: int = 100_000
     """Replay buffer size (transitions)."""
+    batch_size: int = 128
+    """Transitions per gradient step."""
+    learning_starts: int = 1_000
+    """Steps of uniformly random actions before the first gradient step."""
     learning_rate: float = 1e-3
     """Adam's step size."""
     gamma: float = 0.99
@@ -220,6 +229,18 @@ class NAFConfig:
     """Exploration noise std as a fraction of the action box's half-range."""
     max_grad_norm: float = 10.0
     """The gradient's global norm is clipped to this."""
+    eval_every: int = 1_000
+    """Environment steps between greedy evaluations (from ``learning_starts`` on)."""
+    eval_episodes: int = 10
+    """Episodes per greedy evaluation."""
+    solved_return: float | None = -200.0
+    """Stop once the mean greedy return reaches this (None: never stop early)."""
+    log_every: int = 1_000
+    """Environment steps between log rows of the last update's stats."""
+    log_path: str | None = None
+    """CSV file for the metrics (None: keep them in memory only)."""
+    progress: bool = True
+    """Show a tqdm progress bar."""
 
 
 class NAFAgent:
@@ -249,13 +270,18 @@ class NAFAgent:
 
 def train(config: NAFConfig) -> LoopResult:
     """Train NAF with ``config`` and return the loop's result (evaluations, solved_at, ...)."""
-    settings = config.loop
-    torch.manual_seed(settings.seed)
-    env = gym.make(settings.env_id)  # only to read the spaces
+    torch.manual_seed(config.seed)
+    env = gym.make(config.env_id)  # only to read the spaces
     obs_dim = int(np.prod(env.observation_space.shape))
     low, high = env.action_space.low, env.action_space.high
     env.close()
     network = NAFNetwork(obs_dim, low, high, config.hidden_sizes)
     buffer = ReplayBuffer(config.buffer_capacity, env.observation_space.shape, int(low.shape[0]))
+    settings = LoopSettings(
+        env_id=config.env_id, seed=config.seed, total_steps=config.total_steps,
+        batch_size=config.batch_size, learning_starts=config.learning_starts,
+        eval_every=config.eval_every, eval_episodes=config.eval_episodes,
+        solved_return=config.solved_return, log_every=config.log_every, log_path=config.log_path,
+        progress=config.progress)
     return run_off_policy(NAFAgent(network, config), buffer, settings, description="naf")
 
