@@ -23,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from autograder.graders import dqn_checks, loop_checks  # noqa: E402
+from autograder.graders import ddpg_checks, dqn_checks, loop_checks, naf_checks, sampled_q_checks  # noqa: E402
 from autograder.graders.support import Failure, load_fixture  # noqa: E402
 from autograder.parts import PARTS  # noqa: E402
 from autograder.sandbox import StudentCrash, StudentError, Worker  # noqa: E402
@@ -63,6 +63,16 @@ def cartpole_one_seed(worker: Worker, seed: int) -> None:
     loop_checks.check_solves(worker, case, "DQNConfig", "DQN", loop_checks.CARTPOLE_ADVICE)
 
 
+def pendulum_one_seed(part: str, config_name: str, algorithm: str, advice) -> Callable[[Worker, int], None]:
+    """The Pendulum-v1 check of ``part`` for one seed (1000 + seed), as grading runs it."""
+
+    def run(worker: Worker, seed: int) -> None:
+        case = copy.deepcopy(load_fixture("hidden", part)["pendulum"])
+        case["args"]["seeds"] = [1_000 + seed]
+        loop_checks.check_solves(worker, case, config_name, algorithm, advice(case) if callable(advice) else advice)
+    return run
+
+
 @dataclass(frozen=True)
 class Check:
     part: str
@@ -100,6 +110,24 @@ CHECKS: dict[str, Check] = {
         "dqn_loop", cartpole_one_seed,
         "dqn_loop: per-seed solve rate of the reference with the course config (one seed per run).",
         "Not a check of its own: the rate p behind the 3-seed rule above.", with_bugs=False),
+    "pendulum_sampled_q": Check(
+        "sampled_q", pendulum_one_seed("sampled_q", "SampledQConfig", "sampled Q-learning",
+                                       sampled_q_checks.pendulum_advice),
+        "sampled_q: per-seed rate at which the whole agent with the course config solves Pendulum-v1 "
+        "(greedy mean of 10 episodes >= -200 within 12,000 steps); grading tries up to 3 seeds.",
+        "One seed per run (seed s trains with 1000+s); every run is evaluated from the same 10 start "
+        "states. With a per-seed rate p, a correct implementation fails the graded check (3 seeds in "
+        "turn) with probability (1 - p)^3. A buggy variant counts as caught when it does not solve."),
+    "pendulum_naf": Check(
+        "naf", pendulum_one_seed("naf", "NAFConfig", "NAF", naf_checks.PENDULUM_ADVICE),
+        "naf: per-seed rate at which the whole agent with the course config solves Pendulum-v1 "
+        "(greedy mean of 10 episodes >= -200 within 20,000 steps); grading tries up to 3 seeds.",
+        "As for sampled_q: one seed per run, the same evaluation start states, graded with 3 seeds in turn."),
+    "pendulum_ddpg": Check(
+        "ddpg", pendulum_one_seed("ddpg", "DDPGConfig", "DDPG", ddpg_checks.PENDULUM_ADVICE),
+        "ddpg: per-seed rate at which the whole agent with the course config solves Pendulum-v1 "
+        "(greedy mean of 10 episodes >= -200 within 20,000 steps); grading tries up to 3 seeds.",
+        "As for sampled_q: one seed per run, the same evaluation start states, graded with 3 seeds in turn."),
 }
 
 

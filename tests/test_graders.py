@@ -112,14 +112,18 @@ def test_mutant_loses_points_with_a_message_that_names_the_bug(mutant, tmp_path)
         f"no failure message matches {mutant.expect!r} for: {mutant.bug}\n{summary(report)}")
 
 
+# Parts whose modules hold much provided code (configs, agents, loops): their alternatives
+# hold only the student's functions, appended to the reference so that they replace its own.
+APPENDED_ALTERNATIVES = ("dqn_loop", "sampled_q", "naf", "ddpg")
+
+
 def alternative_source(path: Path) -> str:
-    """The module an alternative stands for. A dqn_loop alternative holds only its own
-    ``train``; the provided code before ``train`` in the reference goes in front of it."""
+    """The module an alternative stands for: the file itself, or, for the parts above, the
+    reference followed by the alternative's definitions (later definitions win)."""
     source = path.read_text(encoding="utf-8")
-    if path.parent.name != "dqn_loop":
+    if path.parent.name not in APPENDED_ALTERNATIVES:
         return source
-    reference = reference_source("dqn_loop")
-    return reference[: reference.index("\ndef train(") + 1] + "\n" + source
+    return reference_source(path.parent.name) + "\n\n# -- the correct alternative --\n" + source
 
 
 @pytest.mark.slow

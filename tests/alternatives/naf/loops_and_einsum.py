@@ -1,23 +1,12 @@
 """Correct NAF pieces written with loops and einsum: L filled entry by entry, the
 quadratic form as an einsum, the target with torch.where, numpy's normal and clip for the
 noise, and the loss with F.mse_loss on targets detached by hand."""
-from __future__ import annotations
-
 import copy
-from collections.abc import Sequence
-from dataclasses import dataclass
-
-import gymnasium as gym
 import numpy as np
 import torch
 from torch import nn
-
 from dqkit.batch import Batch
-from dqkit.checks import (check_action_bounds, check_gamma, check_generator, check_naf_inputs,
-                          check_noise_std, check_tau, check_triangle_entries)
-from dqkit.continuous import LoopResult, LoopSettings, run_off_policy
-from dqkit.networks import mlp
-from replay_buffer import ReplayBuffer
+from dqkit.checks import check_action_bounds, check_gamma, check_generator, check_naf_inputs, check_noise_std, check_tau, check_triangle_entries
 from target_network import polyak_update
 
 
@@ -115,45 +104,6 @@ def noisy_actions(mu: torch.Tensor, noise_std: float, low, high, rng: np.random.
     return torch.as_tensor(np.clip(noisy, low.numpy(), high.numpy()), dtype=torch.float32)
 
 
-class NAFNetwork(nn.Module):
-    """V(s), mu(s) and L(s), each from its own MLP, and Q(s, a) from them.
-
-    observations float32 [B, obs_dim] -> V [B], mu [B, A] (squashed by tanh onto
-    [low, high]) and the A(A+1)/2 raw entries of L. Separate networks, not one shared trunk:
-    V must fit returns in the hundreds, and trunk features shared with mu would then push
-    mu's tanh into saturation, where its gradient vanishes.
-    """
-
-    def __init__(self, obs_dim: int, low, high, hidden_sizes: Sequence[int] = (64, 64)):
-        super().__init__()
-        low, high = check_action_bounds(low, high)
-        self.obs_dim, self.action_dim = obs_dim, int(low.shape[0])
-        self.value_net = mlp(obs_dim, 1, hidden_sizes)
-        self.mu_net = mlp(obs_dim, self.action_dim, hidden_sizes)
-        self.entries_net = mlp(obs_dim, self.action_dim * (self.action_dim + 1) // 2, hidden_sizes)
-        # Buffers, not parameters: they move with the module and are copied by the target updates.
-        self.register_buffer("centre", (high + low) / 2)
-        self.register_buffer("half_range", (high - low) / 2)
-
-    def value(self, observations: torch.Tensor) -> torch.Tensor:
-        """V(s) = max_a Q(s, a), float32 [B]."""
-        return self.value_net(observations).squeeze(1)
-
-    def greedy_actions(self, observations: torch.Tensor) -> torch.Tensor:
-        """mu(s) = argmax_a Q(s, a), float32 [B, A] inside the action box."""
-        return self.centre + self.half_range * torch.tanh(self.mu_net(observations))
-
-    def heads(self, observations: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """V float32 [B], mu float32 [B, A] and L float32 [B, A, A] for observations [B, obs_dim]."""
-        lower = lower_triangular(self.entries_net(observations), self.action_dim)
-        return self.value(observations), self.greedy_actions(observations), lower
-
-    def forward(self, observations: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
-        """Q(s, a), float32 [B], for observations [B, obs_dim] and actions [B, A]."""
-        values, mu, lower = self.heads(observations)
-        return naf_q_values(values, mu, lower, actions)
-
-
 def update_naf(network: NAFNetwork, target_network: NAFNetwork, optimizer: torch.optim.Optimizer,
                batch: Batch, gamma: float, tau: float, max_grad_norm: float = 10.0) -> dict[str, float]:
     """One NAF gradient step on a minibatch, then a Polyak update of the target network.
@@ -198,90 +148,3 @@ def update_naf(network: NAFNetwork, target_network: NAFNetwork, optimizer: torch
         "losses/targets": float(targets.mean()),
         "losses/grad_norm": float(grad_norm),
     }
-
-
-@dataclass
-class NAFConfig:
-    """Every setting of one NAF run. The defaults solve Pendulum-v1 quickly on a CPU."""
-
-    env_id: str = "Pendulum-v1"
-    """A gymnasium environment with a Box observation space and a Box action space."""
-    seed: int = 0
-    """Seeds torch (the network's initial weights), the numpy Generator used for exploration
-    and sampling, and the env."""
-    total_steps: int = 20_000
-    """Budget of environment steps."""
-    hidden_sizes: tuple[int, ...] = (64, 64)
-    """Hidden layer sizes of the shared trunk."""
-    buffer_capacity: int = 100_000
-    """Replay buffer size (transitions)."""
-    batch_size: int = 128
-    """Transitions per gradient step."""
-    learning_starts: int = 1_000
-    """Steps of uniformly random actions before the first gradient step."""
-    learning_rate: float = 1e-3
-    """Adam's step size."""
-    gamma: float = 0.99
-    """Discount."""
-    tau: float = 0.005
-    """Polyak weight on the online network, applied after every gradient step."""
-    noise_scale: float = 0.1
-    """Exploration noise std as a fraction of the action box's half-range."""
-    max_grad_norm: float = 10.0
-    """The gradient's global norm is clipped to this."""
-    eval_every: int = 1_000
-    """Environment steps between greedy evaluations (from ``learning_starts`` on)."""
-    eval_episodes: int = 10
-    """Episodes per greedy evaluation."""
-    solved_return: float | None = -200.0
-    """Stop once the mean greedy return reaches this (None: never stop early)."""
-    log_every: int = 1_000
-    """Environment steps between log rows of the last update's stats."""
-    log_path: str | None = None
-    """CSV file for the metrics (None: keep them in memory only)."""
-    progress: bool = True
-    """Show a tqdm progress bar."""
-
-
-class NAFAgent:
-    """The NAF agent for ``run_off_policy``: acts with mu(s) (plus noise when exploring)
-    and learns with ``update_naf``."""
-
-    def __init__(self, network: NAFNetwork, config: NAFConfig):
-        self.network = network
-        self.target_network = copy.deepcopy(network)
-        self.optimizer = torch.optim.Adam(network.parameters(), lr=config.learning_rate)
-        self.config = config
-        self.low, self.high = network.centre - network.half_range, network.centre + network.half_range
-        self.noise_std = float(config.noise_scale * network.half_range.max())
-
-    def act(self, observations: np.ndarray, rng: np.random.Generator | None) -> np.ndarray:
-        """Greedy mu(s) when ``rng`` is None, else mu(s) plus clipped Gaussian noise from ``rng``."""
-        with torch.no_grad():
-            mu = self.network.greedy_actions(torch.as_tensor(observations, dtype=torch.float32))
-        if rng is None:
-            return mu.numpy()
-        return noisy_actions(mu, self.noise_std, self.low, self.high, rng).numpy()
-
-    def update(self, batch: Batch, rng: np.random.Generator) -> dict[str, float]:
-        return update_naf(self.network, self.target_network, self.optimizer, batch,
-                          self.config.gamma, self.config.tau, self.config.max_grad_norm)
-
-
-def train(config: NAFConfig) -> LoopResult:
-    """Train NAF with ``config`` and return the loop's result (evaluations, solved_at, ...)."""
-    torch.manual_seed(config.seed)
-    env = gym.make(config.env_id)  # only to read the spaces
-    obs_dim = int(np.prod(env.observation_space.shape))
-    low, high = env.action_space.low, env.action_space.high
-    env.close()
-    network = NAFNetwork(obs_dim, low, high, config.hidden_sizes)
-    buffer = ReplayBuffer(config.buffer_capacity, env.observation_space.shape, int(low.shape[0]))
-    settings = LoopSettings(
-        env_id=config.env_id, seed=config.seed, total_steps=config.total_steps,
-        batch_size=config.batch_size, learning_starts=config.learning_starts,
-        eval_every=config.eval_every, eval_episodes=config.eval_episodes,
-        solved_return=config.solved_return, log_every=config.log_every, log_path=config.log_path,
-        progress=config.progress)
-    return run_off_policy(NAFAgent(network, config), buffer, settings, description="naf")
-

@@ -17,65 +17,14 @@ unfinished. A target costs B * M * iterations critic evaluations, where DQN's co
 forward pass of B rows: that price is why the sample counts stay small.
 
 Your task: fill in the ``TODO(student)`` blocks. Check yourself with
-    python -m autograder check sampled_q
-"""
-from __future__ import annotations
-
+    python -m autograder check sampled_q"""
 import copy
-from dataclasses import dataclass, field
-
 import numpy as np
 import torch
 from torch import nn
-
-from cem import cem_argmax
 from dqkit.batch import Batch
-from dqkit.checks import (check_action_bounds, check_gamma, check_generator, check_observations,
-                          check_per_transition, check_same_batch)
-from dqkit.continuous import LoopResult, LoopSettings, run_off_policy
-from dqkit.envs import make_env
-from dqkit.networks import Critic
-from random_shooting import random_shooting
-from replay_buffer import ReplayBuffer
+from dqkit.checks import check_action_bounds, check_gamma, check_generator, check_observations, check_per_transition, check_same_batch
 from target_network import polyak_update
-
-
-@dataclass(frozen=True)
-class Maximizer:
-    """How ``maximize`` approximates max_a Q(s, a)."""
-
-    method: str = "cem"
-    """"cem" (your cem_argmax) or "random_shooting" (your random_shooting)."""
-    num_samples: int = 64
-    """M: actions evaluated per observation (per iteration, for CEM)."""
-    num_elites: int = 6
-    """CEM only: how many of the best samples the Gaussian is refit to."""
-    iterations: int = 3
-    """CEM only: rounds of sample, evaluate, refit."""
-
-
-def maximize(q_function, observations: torch.Tensor, low, high, rng: np.random.Generator,
-             maximizer: Maximizer) -> tuple[torch.Tensor, torch.Tensor]:
-    """argmax_a and max_a of ``q_function(s, a)`` for each observation, by your maximizer.
-
-    Args:
-        q_function: a critic, observations float32 [N, obs_dim] and actions float32
-            [N, A] -> float32 [N].
-        observations: float32 [B, obs_dim].
-        low, high: float32 [A], the action box.
-        rng: numpy Generator, the maximizer's only source of randomness.
-        maximizer: which method, with how many samples.
-
-    Returns:
-        actions float32 [B, A] inside the box, and values float32 [B] = Q(s, actions),
-        both without an autograd graph.
-    """
-    if maximizer.method == "cem":
-        return cem_argmax(q_function, observations, low, high, rng, num_samples=maximizer.num_samples,
-                          num_elites=maximizer.num_elites, iterations=maximizer.iterations)
-    if maximizer.method == "random_shooting":
-        return random_shooting(q_function, observations, low, high, maximizer.num_samples, rng)
-    raise ValueError(f"maximizer.method must be 'cem' or 'random_shooting', got {maximizer.method!r}")
 
 
 def sampled_targets(rewards: torch.Tensor, terminated: torch.Tensor, next_observations: torch.Tensor,
@@ -109,7 +58,6 @@ def sampled_targets(rewards: torch.Tensor, terminated: torch.Tensor, next_observ
     _, best_values = maximize(q_target, next_observations, low, high, rng, maximizer)
     best_values = best_values.detach()
     return torch.where(terminated > 0.5, rewards, rewards + gamma * best_values)
-    ### END SOLUTION
 
 
 def choose_actions(critic, observations: torch.Tensor, low, high, rng: np.random.Generator,
@@ -146,7 +94,6 @@ def choose_actions(critic, observations: torch.Tensor, low, high, rng: np.random
     greedy, _ = maximize(lambda obs, act: critic(obs, act), observations, low, high, rng, maximizer)
     half_width = (high - low) / 2
     return torch.minimum(torch.maximum(greedy + standard * half_width * exploration_std, low), high)
-    ### END SOLUTION
 
 
 def update_critic(critic: nn.Module, target_critic: nn.Module, optimizer: torch.optim.Optimizer,
@@ -195,115 +142,3 @@ def update_critic(critic: nn.Module, target_critic: nn.Module, optimizer: torch.
         "losses/targets": float(targets.detach().mean()),
         "losses/grad_norm": float(grad_norm),
     }
-
-
-# -- provided: the agent and the run ----------------------------------------------------------
-@dataclass
-class SampledQConfig:
-    """Every setting of one run. The defaults solve Pendulum-v1 (mean greedy return >= -200) in
-    4,000 to 7,000 steps. 16 samples and 2 rounds keep a target at B * 32 critic evaluations:
-    for a 1-D action that is plenty, and a gradient step takes a few milliseconds on one core."""
-
-    env_id: str = "Pendulum-v1"
-    """A gymnasium environment with a Box observation space and a Box action space."""
-    seed: int = 0
-    """Seeds torch (the critic's initial weights), the numpy Generator used for exploration,
-    sampling and the maximizer, and the env."""
-    total_steps: int = 20_000
-    """Budget of environment steps."""
-    hidden_sizes: tuple[int, ...] = (64, 64)
-    """Hidden layer sizes of the critic."""
-    buffer_capacity: int = 100_000
-    """Replay buffer size (transitions)."""
-    batch_size: int = 64
-    """Transitions per gradient step."""
-    learning_starts: int = 1_000
-    """Steps of uniformly random actions before the first gradient step."""
-    gamma: float = 0.99
-    """Discount."""
-    tau: float = 0.005
-    """Polyak weight on the online critic (1 is a hard copy)."""
-    learning_rate: float = 1e-3
-    """Adam's learning rate for the critic."""
-    max_grad_norm: float = 10.0
-    """Gradient-norm clipping threshold."""
-    maximizer: Maximizer = field(default_factory=lambda: Maximizer("cem", num_samples=16, num_elites=3,
-                                                                    iterations=2))
-    """The max over actions, in the targets and when acting."""
-    exploration_std: float = 0.1
-    """Std of the acting noise, in half-widths of the action box."""
-    eval_every: int = 1_000
-    """Environment steps between greedy evaluations (from ``learning_starts`` on)."""
-    eval_episodes: int = 10
-    """Episodes per greedy evaluation."""
-    solved_return: float | None = -200.0
-    """Stop once the mean greedy return reaches this (None: never stop early)."""
-    log_every: int = 1_000
-    """Environment steps between log rows of the last update's stats."""
-    log_path: str | None = None
-    """CSV file for the metrics (None: keep them in memory only)."""
-    progress: bool = True
-    """Show a tqdm progress bar."""
-
-
-class SampledQAgent:
-    """The agent ``run_off_policy`` drives: acts with ``choose_actions`` and learns with
-    ``update_critic``."""
-
-    def __init__(self, critic: nn.Module, low: np.ndarray, high: np.ndarray, config: SampledQConfig):
-        self.critic, self.target_critic = critic, copy.deepcopy(critic)
-        self.optimizer = torch.optim.Adam(critic.parameters(), lr=config.learning_rate)
-        self.low, self.high, self.config = low, high, config
-
-    def act(self, observations: np.ndarray, rng: np.random.Generator | None) -> np.ndarray:
-        # Evaluation (rng=None) must be deterministic: a fixed generator for the maximizer, no noise.
-        explore = rng is not None
-        rng = rng if explore else np.random.default_rng(0)
-        with torch.no_grad():
-            actions = choose_actions(self.critic, torch.as_tensor(observations, dtype=torch.float32),
-                                     self.low, self.high, rng,
-                                     self.config.exploration_std if explore else 0.0, self.config.maximizer)
-        return actions.numpy()
-
-    def update(self, batch: Batch, rng: np.random.Generator) -> dict[str, float]:
-        config = self.config
-        return update_critic(self.critic, self.target_critic, self.optimizer, batch, self.low, self.high, rng,
-                             config.gamma, config.tau, config.maximizer, config.max_grad_norm)
-
-
-@dataclass
-class TrainResult:
-    """What ``train`` returns."""
-
-    agent: SampledQAgent
-    """The trained agent (``agent.critic`` is the online critic)."""
-    loop: LoopResult
-    """Evaluations, when it was solved, step counts and the logged metrics."""
-
-    @property
-    def evaluations(self) -> list[tuple[int, float]]:
-        return self.loop.evaluations
-
-    @property
-    def solved_at(self) -> int | None:
-        return self.loop.solved_at
-
-
-def train(config: SampledQConfig) -> TrainResult:
-    """Sampling-based Q-learning on ``config.env_id`` with the shared off-policy loop."""
-    torch.manual_seed(config.seed)
-    env = make_env(config.env_id, config.seed)  # only to read the shapes and the box
-    obs_shape = env.observation_space.shape
-    low = env.action_space.low.astype(np.float32)
-    high = env.action_space.high.astype(np.float32)
-    env.close()
-    critic = Critic(int(np.prod(obs_shape)), len(low), config.hidden_sizes)
-    agent = SampledQAgent(critic, low, high, config)
-    buffer = ReplayBuffer(config.buffer_capacity, obs_shape, len(low))
-    settings = LoopSettings(
-        env_id=config.env_id, seed=config.seed, total_steps=config.total_steps,
-        batch_size=config.batch_size, learning_starts=config.learning_starts,
-        eval_every=config.eval_every, eval_episodes=config.eval_episodes,
-        solved_return=config.solved_return, log_every=config.log_every, log_path=config.log_path,
-        progress=config.progress)
-    return TrainResult(agent, run_off_policy(agent, buffer, settings, description="sampled_q"))
