@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograder {grade,check,grade-all,release,gradescope,assign,fixtures} ...``."""
+"""Command line: ``python -m autograder {grade,check,grade-all,release,gradescope,assign,notebooks,fixtures} ...``."""
 from __future__ import annotations
 
 import argparse
@@ -85,6 +85,26 @@ def cmd_gradescope(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_notebooks(args: argparse.Namespace) -> int:
+    from autograder import notebooks
+
+    try:
+        files = notebooks.build()
+    except notebooks.NotebookSourceError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.check:
+        stale = notebooks.stale(files)
+        for path in stale:
+            print(f"out of date: {path.relative_to(REPO_ROOT)}", file=sys.stderr)
+        if stale:
+            print("Run: python -m autograder notebooks", file=sys.stderr)
+        return 1 if stale else 0
+    changed = notebooks.write(files)
+    print(f"notebooks/ regenerated ({len(changed)} file(s) changed)")
+    return 0
+
+
 def cmd_assign(args: argparse.Namespace) -> int:
     from autograder import assign
 
@@ -164,6 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
     make = commands.add_parser("assign", help="generate assignments/ from solutions/")
     make.add_argument("--check", action="store_true", help="only report files that differ")
     make.set_defaults(run=cmd_assign)
+
+    books = commands.add_parser("notebooks", help="generate notebooks/ from notebooks_src/")
+    books.add_argument("--check", action="store_true", help="only report notebooks that differ")
+    books.set_defaults(run=cmd_notebooks)
 
     golden = commands.add_parser("fixtures", help="regenerate golden fixtures from solutions/")
     golden.add_argument("--check", action="store_true", help="only report stale fixture files")

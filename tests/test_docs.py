@@ -9,7 +9,8 @@ import pytest
 from autograder.cli import build_parser
 
 REPO = Path(__file__).resolve().parent.parent
-DOCS = sorted([REPO / "README.md", *(REPO / "lecture_notes").glob("*.md"), *(REPO / "solutions").glob("*.py")])
+DOCS = sorted([REPO / "README.md", *(REPO / "lecture_notes").glob("*.md"), *(REPO / "solutions").glob("*.py"),
+               *(REPO / "notebooks_src").glob("*.py")])
 CODE_SPAN = re.compile(r"`([^`\n]+)`")
 # A path has a slash (bare file names such as `conftest.py` are words, not locations).
 PATH_LIKE = re.compile(r"^[\w.\-]+(/[\w.\-]*)+$")

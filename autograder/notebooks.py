@@ -1,0 +1,106 @@
+"""Notebooks, generated from plain-text sources: ``python -m autograder notebooks [--check]``.
+
+A source in ``notebooks_src/`` is a Python file split into cells by marker lines:
+
+    # %% [markdown]          a markdown cell; its lines are comments ("# " is removed)
+    # %%                     a code cell
+    # %% tags: check         a code cell with tags (here: it runs a part's self-check)
+
+The notebooks hold no solution code: they import the part modules (``assignments/`` by
+default, or the folder in ``$DQKIT_MODULES``), so every function still has one source,
+``solutions/``. ``notebooks/`` is generated and committed; ``--check`` exits non-zero,
+naming the files, when it differs from what the sources give.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SOURCES = REPO_ROOT / "notebooks_src"
+TARGET = REPO_ROOT / "notebooks"
+MARKER = re.compile(r"^# %%(?P<markdown> \[markdown\])?(?: tags: (?P<tags>[\w, -]+))?\s*$")
+
+
+class NotebookSourceError(Exception):
+    """A malformed notebook source; the message names file and line."""
+
+
+def parse(text: str, filename: str) -> list[dict]:
+    """The cells of one source, in the notebook format's cell layout (nbformat 4)."""
+    cells: list[dict] = []
+    current: dict | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        marker = MARKER.match(line)
+        if marker:
+            tags = [tag.strip() for tag in (marker["tags"] or "").split(",") if tag.strip()]
+            current = {"cell_type": "markdown" if marker["markdown"] else "code", "lines": [],
+                       "tags": tags, "line": number}
+            cells.append(current)
+            continue
+        if line.startswith("# %%"):
+            raise NotebookSourceError(f"{filename}:{number}: malformed cell marker {line!r}")
+        if current is None:
+            if line.strip():
+                raise NotebookSourceError(f"{filename}:{number}: text before the first '# %%' marker")
+            continue
+        if current["cell_type"] == "markdown":
+            if line.strip() and not line.startswith("#"):
+                raise NotebookSourceError(f"{filename}:{number}: a markdown cell's lines must start with '#'")
+            line = line[2:] if line.startswith("# ") else line[1:]
+        current["lines"].append(line)
+    notebook_cells = []
+    for cell in cells:
+        lines = cell["lines"]
+        while lines and not lines[-1].strip():
+            lines.pop()
+        while lines and not lines[0].strip():
+            lines.pop(0)
+        if not lines:
+            raise NotebookSourceError(f"{filename}:{cell['line']}: empty cell")
+        source = [line + "\n" for line in lines[:-1]] + [lines[-1]]
+        entry: dict = {"cell_type": cell["cell_type"], "metadata": {"tags": cell["tags"]} if cell["tags"] else {},
+                       "source": source}
+        if cell["cell_type"] == "code":
+            entry.update(execution_count=None, outputs=[])
+        notebook_cells.append(entry)
+    return notebook_cells
+
+
+def render(text: str, filename: str) -> str:
+    notebook = {
+        "cells": parse(text, filename),
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    for index, cell in enumerate(notebook["cells"]):
+        cell["id"] = f"cell-{index:02d}"  # stable ids keep regenerated notebooks identical
+    return json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
+
+
+def build(sources: Path = SOURCES) -> dict[Path, str]:
+    """Notebook path -> text, for every source."""
+    return {TARGET / f"{path.stem}.ipynb": render(path.read_text(encoding="utf-8"), str(path))
+            for path in sorted(sources.glob("*.py"))}
+
+
+def stale(files: dict[Path, str]) -> list[Path]:
+    existing = set(TARGET.glob("*.ipynb")) if TARGET.exists() else set()
+    return sorted(path for path in existing | set(files)
+                  if path not in files or not path.exists() or path.read_text(encoding="utf-8") != files[path])
+
+
+def write(files: dict[Path, str]) -> list[Path]:
+    changed = stale(files)
+    TARGET.mkdir(exist_ok=True)
+    for path in changed:
+        if path in files:
+            path.write_text(files[path], encoding="utf-8")
+        else:
+            path.unlink()
+    return changed
