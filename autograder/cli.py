@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograder {grade,check,grade-all,release,gradescope,assign,notebooks,fixtures} ...``."""
+"""Command line: ``python -m autograder {grade,check,grade-all,release,gradescope,nbgrader,assign,notebooks,fixtures} ...``."""
 from __future__ import annotations
 
 import argparse
@@ -105,6 +105,15 @@ def cmd_notebooks(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_nbgrader(args: argparse.Namespace) -> int:
+    from autograder import nbgrader_course
+
+    written = nbgrader_course.build_course(Path(args.course_dir))
+    print(f"wrote the nbgrader course in {args.course_dir} ({len(written)} files). Next, there: "
+          f"nbgrader generate_assignment {nbgrader_course.ASSIGNMENT}")
+    return 0
+
+
 def cmd_assign(args: argparse.Namespace) -> int:
     from autograder import assign
 
@@ -180,6 +189,10 @@ def build_parser() -> argparse.ArgumentParser:
     zipped = commands.add_parser("gradescope", help="build the Gradescope autograder zip")
     zipped.add_argument("out_zip", help="the zip to write, e.g. autograder.zip")
     zipped.set_defaults(run=cmd_gradescope)
+
+    course = commands.add_parser("nbgrader", help="build an nbgrader course directory from the kit")
+    course.add_argument("course_dir", help="the course directory (created if needed)")
+    course.set_defaults(run=cmd_nbgrader)
 
     make = commands.add_parser("assign", help="generate assignments/ from solutions/")
     make.add_argument("--check", action="store_true", help="only report files that differ")

@@ -7,6 +7,7 @@ and written as Gradescope's ``results.json``.
 """
 from __future__ import annotations
 
+import ast
 import contextlib
 import io
 import json
@@ -122,6 +123,33 @@ class _Collector:
             error = call.excinfo.value if call.excinfo is not None else RuntimeError(report.longreprtext)
             result.status, result.output = student_message(error)
             result.score = 0.0
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """One grader test as ``grade`` will number it, known without running anything."""
+
+    part: str
+    visibility: str
+    number: str
+    name: str
+    points: float
+
+
+def catalog(part: Part, visibilities: Iterable[str] = ("public", "hidden")) -> list[CatalogEntry]:
+    """The tests of ``part`` in grading order (public file, then hidden; definition order in
+    each), numbered as ``grade`` numbers them, read from the test files' source."""
+    index = next(position for position, known in enumerate(PARTS, start=1) if known.name == part.name)
+    entries: list[CatalogEntry] = []
+    for path in grader_files([part], list(visibilities)):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+                points = next((decorator.args[0].value for decorator in node.decorator_list
+                               if isinstance(decorator, ast.Call) and getattr(decorator.func, "id", "") == "points"), 0)
+                doc = (ast.get_docstring(node) or node.name).strip().splitlines()[0]
+                entries.append(CatalogEntry(part.name, path.parent.name, f"{index}.{len(entries) + 1}", doc,
+                                            float(points)))
+    return entries
 
 
 def grader_files(parts: Iterable[Part], visibilities: Iterable[str]) -> list[Path]:

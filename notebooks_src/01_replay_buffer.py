@@ -12,7 +12,7 @@
 # run this notebook from the top. The first cell makes your modules importable; the second
 # runs the part's public tests on them, in a separate process, and says what is wrong.
 
-# %%
+# %% tags: setup
 import sys
 
 import matplotlib.pyplot as plt
@@ -41,7 +41,7 @@ check("replay_buffer")
 # each of them equally often: the histogram should be flat between the two dashed lines
 # and empty elsewhere.
 
-# %%
+# %% tags: demo
 capacity, stream = 500, 2_000
 buffer = ReplayBuffer(capacity, obs_shape=(1,))
 for k in range(stream):
