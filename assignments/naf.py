@@ -34,7 +34,7 @@ from torch import nn
 from dqkit.batch import Batch
 from dqkit.checks import (check_action_bounds, check_gamma, check_generator, check_naf_inputs,
                           check_noise_std, check_tau, check_triangle_entries)
-from dqkit.continuous import LoopResult, LoopSettings, run_off_policy
+from dqkit.continuous import LoopResult, loop_settings, run_off_policy
 from dqkit.networks import mlp
 from replay_buffer import ReplayBuffer
 from target_network import polyak_update
@@ -288,11 +288,6 @@ def train(config: NAFConfig) -> LoopResult:
     env.close()
     network = NAFNetwork(obs_dim, low, high, config.hidden_sizes)
     buffer = ReplayBuffer(config.buffer_capacity, env.observation_space.shape, int(low.shape[0]))
-    settings = LoopSettings(
-        env_id=config.env_id, seed=config.seed, total_steps=config.total_steps,
-        batch_size=config.batch_size, learning_starts=config.learning_starts,
-        eval_every=config.eval_every, eval_episodes=config.eval_episodes,
-        solved_return=config.solved_return, log_every=config.log_every, log_path=config.log_path,
-        progress=config.progress)
+    settings = loop_settings(config)
     return run_off_policy(NAFAgent(network, config), buffer, settings, description="naf")
 

@@ -33,7 +33,7 @@ from cem import cem_argmax
 from dqkit.batch import Batch
 from dqkit.checks import (check_action_bounds, check_gamma, check_generator, check_observations,
                           check_per_transition, check_same_batch)
-from dqkit.continuous import LoopResult, LoopSettings, run_off_policy
+from dqkit.continuous import LoopResult, loop_settings, run_off_policy
 from dqkit.envs import make_env
 from dqkit.networks import Critic
 from random_shooting import random_shooting
@@ -284,10 +284,5 @@ def train(config: SampledQConfig) -> TrainResult:
     critic = Critic(int(np.prod(obs_shape)), len(low), config.hidden_sizes)
     agent = SampledQAgent(critic, low, high, config)
     buffer = ReplayBuffer(config.buffer_capacity, obs_shape, len(low))
-    settings = LoopSettings(
-        env_id=config.env_id, seed=config.seed, total_steps=config.total_steps,
-        batch_size=config.batch_size, learning_starts=config.learning_starts,
-        eval_every=config.eval_every, eval_episodes=config.eval_episodes,
-        solved_return=config.solved_return, log_every=config.log_every, log_path=config.log_path,
-        progress=config.progress)
+    settings = loop_settings(config)
     return TrainResult(agent, run_off_policy(agent, buffer, settings, description="sampled_q"))

@@ -20,7 +20,7 @@ per step once ``learning_starts`` transitions are stored, and evaluate greedily 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Protocol
 
 import numpy as np
@@ -67,6 +67,12 @@ class LoopSettings:
     """CSV file for the metrics (None: keep them in memory only)."""
     progress: bool = True
     """Show a tqdm progress bar."""
+
+
+def loop_settings(config: Any) -> LoopSettings:
+    """The ``LoopSettings`` of a part's config: its fields of the same names (every part's
+    config repeats them, so that each config reads whole at its call site)."""
+    return LoopSettings(**{setting.name: getattr(config, setting.name) for setting in fields(LoopSettings)})
 
 
 @dataclass

@@ -34,7 +34,7 @@ from torch import nn
 from dqkit.batch import Batch
 from dqkit.checks import (check_action_batch, check_action_bounds, check_gamma, check_generator,
                           check_noise_std, check_observations, check_same_batch, check_tau)
-from dqkit.continuous import LoopResult, LoopSettings, run_off_policy
+from dqkit.continuous import LoopResult, loop_settings, run_off_policy
 from dqkit.envs import make_env
 from dqkit.networks import Actor, Critic
 from replay_buffer import ReplayBuffer
@@ -282,10 +282,5 @@ def train(config: DDPGConfig) -> LoopResult:
     critic = Critic(obs_dim, action_dim, config.hidden_sizes)
     agent = DDPGAgent(actor, critic, config, low, high)
     buffer = ReplayBuffer(config.buffer_capacity, (obs_dim,), action_dim)
-    settings = LoopSettings(
-        env_id=config.env_id, seed=config.seed, total_steps=config.total_steps,
-        batch_size=config.batch_size, learning_starts=config.learning_starts,
-        eval_every=config.eval_every, eval_episodes=config.eval_episodes,
-        solved_return=config.solved_return, log_every=config.log_every, log_path=config.log_path,
-        progress=config.progress)
+    settings = loop_settings(config)
     return run_off_policy(agent, buffer, settings, description="DDPG")
