@@ -106,10 +106,12 @@ def test_hostile_code_runs_unprivileged_and_cannot_forge_or_peek(autograder_root
         f"              {str(root / 'source/autograder/graders/fixtures/hidden/dqn.json')!r}):\n"
         "    try:\n        _seen.append(pathlib.Path(_path).read_text()[:40])\n"
         "    except OSError as error:\n        _seen.append(type(error).__name__)\n"
-        "try:\n"
-        f"    pathlib.Path({str(root / 'results/results.json')!r}).write_text('{{\"score\": 1000}}')\n"
-        "    _seen.append('wrote results')\n"
-        "except OSError as error:\n    _seen.append(type(error).__name__)\n"
+        f"for _path in ({str(root / 'results/results.json')!r},\n"
+        f"              {str(root / 'source/autograder/graders/support.py')!r}):\n"
+        "    try:\n"
+        "        pathlib.Path(_path).write_text('{\"score\": 1000}')\n"
+        "        _seen.append('wrote ' + _path)\n"
+        "    except OSError as error:\n        _seen.append(type(error).__name__)\n"
     )
     files = module_texts(REPO / "assignments")
     files["replay_buffer.py"] = (REPO / "solutions" / "replay_buffer.py").read_text()
@@ -120,7 +122,7 @@ def test_hostile_code_runs_unprivileged_and_cannot_forge_or_peek(autograder_root
     results = grade(root, files, *FIRST_THREE)
     assert results["score"] == 19.0  # replay_buffer in full; the rest earned nothing
     seen = " ".join(test["output"] for test in results["tests"] if test["name"].startswith("target_network"))
-    # Student code ran as nobody; the hidden test, the hidden fixture and results.json were
-    # all out of its reach.
-    assert "uid=65534 | PermissionError | PermissionError | PermissionError" in seen, seen
-    assert "wrote results" not in seen
+    # Student code ran as nobody: the hidden test and fixture were unreadable, and neither
+    # results.json nor the grader's own code could be written.
+    assert "uid=65534 | PermissionError | PermissionError | PermissionError | PermissionError" in seen, seen
+    assert "wrote " not in seen

@@ -1,0 +1,76 @@
+# %% [markdown]
+# # Part 5: double Q-learning
+#
+# The DQN target takes a max over noisy estimates, and the max of noisy estimates is biased
+# upward: even when every action is worth exactly 0, the largest of ten noisy guesses is
+# positive. Double Q-learning lets one network choose the action and the other evaluate it,
+# so the noise that made an action look best is not the noise it is scored with. The
+# lecture notes: [note 5, double Q-learning](../lecture_notes/05_double_q_learning.md).
+#
+# **Your task:** fill in the `TODO(student)` block of `assignments/double_dqn.py`, then run
+# this notebook from the top.
+
+# %% tags: setup
+import sys
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+from autograder.selfcheck import check, modules_dir
+
+sys.path.insert(0, str(modules_dir()))  # your modules: assignments/, or the folder in $DQKIT_MODULES
+from double_dqn import double_dqn_targets  # noqa: E402
+from dqn import dqn_targets  # noqa: E402
+
+# %% [markdown]
+# ## Check your work
+#
+# The same public tests as `python -m autograder check double_dqn`.
+
+# %% tags: check
+check("double_dqn")
+
+# %% [markdown]
+# ## See it work: the bias of the two targets
+#
+# Every action of the next state is truly worth 0, so with $r = 0$ the correct target is 0.
+# The online and target networks each estimate the values with their own independent
+# noise, $\mathcal{N}(0, 1)$. Over 20,000 transitions, the average DQN target (your
+# `dqn_targets`, max over the target network's estimates) is the expected maximum of
+# $A$ standard normals, which grows with the number of actions $A$; the double-Q target (your
+# `double_dqn_targets`) should stay at 0 for every $A$.
+
+# %% tags: demo
+generator = torch.Generator().manual_seed(0)
+transitions, gamma = 20_000, 1.0
+action_counts = [1, 2, 4, 8, 16, 32]
+biases = {"DQN target": [], "double-Q target": []}
+for actions in action_counts:
+    online = torch.randn(transitions, actions, generator=generator)
+    target = torch.randn(transitions, actions, generator=generator)
+    rewards, terminated = torch.zeros(transitions), torch.zeros(transitions)
+    biases["DQN target"].append(float(dqn_targets(rewards, terminated, target, gamma).mean()))
+    biases["double-Q target"].append(float(double_dqn_targets(rewards, terminated, online, target, gamma).mean()))
+
+figure, axes = plt.subplots(figsize=(7, 3.5))
+for name, values in biases.items():
+    axes.plot(action_counts, values, "o-", label=name)
+axes.axhline(0.0, color="black", linestyle="--", label="true value")
+axes.set_xscale("log", base=2)
+axes.set_xlabel("number of actions A")
+axes.set_ylabel("average target (truth: 0)")
+axes.legend()
+plt.show()
+for actions, dqn_bias, double_bias in zip(action_counts, *biases.values()):
+    print(f"A = {actions:>2}: DQN {dqn_bias:+.3f}, double-Q {double_bias:+.3f}")
+
+# %% [markdown]
+# ## Question
+#
+# Double Q-learning here uses the online network to choose and the target network to
+# evaluate. The two are not independent (the target is a lagged copy of the online
+# network). What does that mean for the bias that remains, and when is it largest?
+
+# %% [markdown] tags: answer
+# YOUR ANSWER HERE
