@@ -266,26 +266,9 @@ class SampledQAgent:
                              config.gamma, config.tau, config.maximizer, config.max_grad_norm)
 
 
-@dataclass
-class TrainResult:
-    """What ``train`` returns."""
-
-    agent: SampledQAgent
-    """The trained agent (``agent.critic`` is the online critic)."""
-    loop: LoopResult
-    """Evaluations, when it was solved, step counts and the logged metrics."""
-
-    @property
-    def evaluations(self) -> list[tuple[int, float]]:
-        return self.loop.evaluations
-
-    @property
-    def solved_at(self) -> int | None:
-        return self.loop.solved_at
-
-
-def train(config: SampledQConfig) -> TrainResult:
-    """Sampling-based Q-learning on ``config.env_id`` with the shared off-policy loop."""
+def train(config: SampledQConfig) -> LoopResult:
+    """Sampling-based Q-learning on ``config.env_id`` with the shared off-policy loop; returns
+    its result (evaluations, ``solved_at``, logged metrics)."""
     torch.manual_seed(config.seed)
     env = make_env(config.env_id, config.seed)  # only to read the shapes and the box
     obs_shape = env.observation_space.shape
@@ -296,4 +279,4 @@ def train(config: SampledQConfig) -> TrainResult:
     agent = SampledQAgent(critic, low, high, config)
     buffer = ReplayBuffer(config.buffer_capacity, obs_shape, len(low))
     settings = loop_settings(config)
-    return TrainResult(agent, run_off_policy(agent, buffer, settings, description="sampled_q"))
+    return run_off_policy(agent, buffer, settings, description="sampled_q")

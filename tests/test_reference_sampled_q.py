@@ -209,6 +209,6 @@ def test_train_runs_and_evaluates():
     config = sampled_q.SampledQConfig(total_steps=1_100, learning_starts=1_000, eval_every=100, eval_episodes=1,
                                       solved_return=None, progress=False)
     result = sampled_q.train(config)
-    assert result.loop.gradient_steps == 101
+    assert result.gradient_steps == 101
     assert [step for step, _ in result.evaluations] == [1_000, 1_100]  # from learning_starts on
     assert result.solved_at is None
