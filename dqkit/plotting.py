@@ -23,7 +23,7 @@ def plot_run(result: Any, threshold: float | None = None, title: str = "", axes=
     axes.set_xlabel("environment steps")
     axes.set_ylabel("return")
     axes.set_title(title)
-    axes.legend(loc="lower right")
+    axes.legend(loc="best")
     return axes
 
 

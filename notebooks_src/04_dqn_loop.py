@@ -1,0 +1,61 @@
+# %% [markdown]
+# # Part 4: the DQN training loop
+#
+# The loop runs the three processes of the lecture's general view, each at its own rate:
+# collecting transitions with an epsilon-greedy policy, updating the target network, and
+# regressing the Q-network towards the targets. Online Q-learning, DQN and fitted
+# Q-iteration are settings of this one loop. The lecture notes:
+# [note 4, DQN and the general view](../lecture_notes/04_dqn.md).
+#
+# **Your task:** fill in the `TODO(student)` blocks of `train` in `assignments/dqn_loop.py`,
+# then run this notebook from the top. The loop uses your modules of parts 1 to 3 and 5
+# (`double_dqn`), so make their checks pass first.
+
+# %% tags: setup
+import sys
+
+import matplotlib.pyplot as plt
+import torch
+
+from autograder.selfcheck import check, modules_dir
+from dqkit.plotting import describe_run, plot_run
+
+torch.set_num_threads(1)  # networks this small train faster on one thread than on several
+
+sys.path.insert(0, str(modules_dir()))  # your modules: assignments/, or the folder in $DQKIT_MODULES
+from dqn_loop import DQNConfig, train  # noqa: E402
+
+# %% [markdown]
+# ## Check your work
+#
+# The same public tests as `python -m autograder check dqn_loop`: they run your loop on a
+# tiny counting environment with recording stand-ins for your other parts, and check what
+# was stored, when the gradient steps and target updates happened, and the resets.
+
+# %% tags: check
+check("dqn_loop")
+
+# %% [markdown]
+# ## See it learn: CartPole-v1
+#
+# The course's `DQNConfig` (two hidden layers of 128, double-Q targets, Polyak averaging
+# with `tau = 0.01`, epsilon from 1 to 0.05 over 5,000 steps) trains until a greedy
+# evaluation of 5 episodes averages 475 or more, or 30,000 steps have passed: about 20
+# seconds on a laptop core for a correct loop. Every metric is also kept in
+# `result.logger.rows`, under namespaced names (`charts/episodic_return`,
+# `losses/td_loss`, ...); set `log_path` to write them to a CSV file.
+
+# %% tags: demo
+result = train(DQNConfig(seed=0))
+plot_run(result, threshold=475, title="DQN on CartPole-v1")
+plt.show()
+print(describe_run(result))
+
+# %% [markdown]
+# ## Question
+#
+# The training episodes (dots) score far below the greedy evaluations late in training.
+# Name two reasons, one of which is in the config.
+
+# %% [markdown] tags: answer
+# YOUR ANSWER HERE

@@ -1,0 +1,56 @@
+# %% [markdown]
+# # Part 9: sampling-based Q-learning
+#
+# QT-Opt's recipe at toy scale: keep a critic $Q(s, a)$ and no actor, and compute every max over
+# actions with a sampling maximizer, your CEM from part 8: in the targets, on the target
+# critic at the next states, and when acting, on the online critic plus a little noise.
+# The lecture notes: [note 7, continuous actions](../lecture_notes/07_continuous_actions.md).
+#
+# **Your task:** fill in the `TODO(student)` blocks of `assignments/sampled_q.py`, then run this
+# notebook from the top. Training uses your `replay_buffer` and `target_network`, and your `cem` for every max over actions, so
+# make their checks pass first.
+
+# %% tags: setup
+import sys
+
+import matplotlib.pyplot as plt
+import torch
+
+from autograder.selfcheck import check, modules_dir
+from dqkit.plotting import describe_run, plot_run
+
+torch.set_num_threads(1)  # networks this small train faster on one thread than on several
+sys.path.insert(0, str(modules_dir()))  # your modules: assignments/, or the folder in $DQKIT_MODULES
+from sampled_q import SampledQConfig, train  # noqa: E402
+
+# %% [markdown]
+# ## Check your work
+#
+# The same public tests as `python -m autograder check sampled_q`.
+
+# %% tags: check
+check("sampled_q")
+
+# %% [markdown]
+# ## See it learn: Pendulum-v1
+#
+# Swing the pendulum up and keep it upright, with a torque in $[-2, 2]$. The course's
+# `SampledQConfig` trains until a greedy evaluation (the same 10 start states in every run)
+# averages $-200$ or better, or 20,000 steps have passed: about 10 seconds on a laptop core for
+# a correct implementation. The first 1,000 steps act at random to fill the buffer.
+
+# %% tags: demo
+result = train(SampledQConfig(seed=0))
+plot_run(result, threshold=-200, title="Sampled Q-learning on Pendulum-v1")
+plt.show()
+print(describe_run(result))
+
+# %% [markdown]
+# ## Question
+#
+# A target here costs batch size x samples x rounds critic evaluations. With the course's
+# settings (batch 64, 16 samples, 2 rounds) how many is that per gradient step, and what
+# would it be for a 7-dimensional action that needs 64 samples and 3 rounds?
+
+# %% [markdown] tags: answer
+# YOUR ANSWER HERE

@@ -1,0 +1,57 @@
+# %% [markdown]
+# # Part 10: normalized advantage functions (NAF)
+#
+# NAF chooses a Q-function whose maximum is known in closed form:
+# $Q(s, a) = V(s) - \tfrac12 (a - \mu(s))^\top L(s) L(s)^\top (a - \mu(s))$, so
+# $\arg\max_a Q = \mu(s)$ and $\max_a Q = V(s)$. The target is $r + \gamma V_{\text{target}}(s')$ and
+# the greedy policy is $\mu(s)$. The lecture notes:
+# [note 7, continuous actions](../lecture_notes/07_continuous_actions.md).
+#
+# **Your task:** fill in the `TODO(student)` blocks of `assignments/naf.py`, then run this
+# notebook from the top. Training uses your `replay_buffer` and `target_network`, so
+# make their checks pass first.
+
+# %% tags: setup
+import sys
+
+import matplotlib.pyplot as plt
+import torch
+
+from autograder.selfcheck import check, modules_dir
+from dqkit.plotting import describe_run, plot_run
+
+torch.set_num_threads(1)  # networks this small train faster on one thread than on several
+sys.path.insert(0, str(modules_dir()))  # your modules: assignments/, or the folder in $DQKIT_MODULES
+from naf import NAFConfig, train  # noqa: E402
+
+# %% [markdown]
+# ## Check your work
+#
+# The same public tests as `python -m autograder check naf`.
+
+# %% tags: check
+check("naf")
+
+# %% [markdown]
+# ## See it learn: Pendulum-v1
+#
+# Swing the pendulum up and keep it upright, with a torque in $[-2, 2]$. The course's
+# `NAFConfig` trains until a greedy evaluation (the same 10 start states in every run)
+# averages $-200$ or better, or 20,000 steps have passed: about 10 seconds on a laptop core for
+# a correct implementation. The first 1,000 steps act at random to fill the buffer.
+
+# %% tags: demo
+result = train(NAFConfig(seed=0))
+plot_run(result, threshold=-200, title="NAF on Pendulum-v1")
+plt.show()
+print(describe_run(result))
+
+# %% [markdown]
+# ## Question
+#
+# For each state, NAF's Q is a single symmetric bump in action space. Describe a state of
+# some task where the best actions form two separate regions, and what NAF's $\mu(s)$ would
+# then do.
+
+# %% [markdown] tags: answer
+# YOUR ANSWER HERE

@@ -1,0 +1,55 @@
+# %% [markdown]
+# # Part 11: DDPG
+#
+# DDPG learns the maximizer: an actor $\mu_\theta(s)$ trained by gradient ascent on
+# $Q_\phi(s, \mu_\theta(s))$, used in the target $r + \gamma Q_{\phi'}(s', \mu_{\theta'}(s'))$ with
+# target copies of both networks. The lecture notes:
+# [note 7, continuous actions](../lecture_notes/07_continuous_actions.md).
+#
+# **Your task:** fill in the `TODO(student)` blocks of `assignments/ddpg.py`, then run this
+# notebook from the top. Training uses your `replay_buffer` and `target_network`, so
+# make their checks pass first.
+
+# %% tags: setup
+import sys
+
+import matplotlib.pyplot as plt
+import torch
+
+from autograder.selfcheck import check, modules_dir
+from dqkit.plotting import describe_run, plot_run
+
+torch.set_num_threads(1)  # networks this small train faster on one thread than on several
+sys.path.insert(0, str(modules_dir()))  # your modules: assignments/, or the folder in $DQKIT_MODULES
+from ddpg import DDPGConfig, train  # noqa: E402
+
+# %% [markdown]
+# ## Check your work
+#
+# The same public tests as `python -m autograder check ddpg`.
+
+# %% tags: check
+check("ddpg")
+
+# %% [markdown]
+# ## See it learn: Pendulum-v1
+#
+# Swing the pendulum up and keep it upright, with a torque in $[-2, 2]$. The course's
+# `DDPGConfig` trains until a greedy evaluation (the same 10 start states in every run)
+# averages $-200$ or better, or 20,000 steps have passed: about 5 seconds on a laptop core for
+# a correct implementation. The first 1,000 steps act at random to fill the buffer.
+
+# %% tags: demo
+result = train(DDPGConfig(seed=0))
+plot_run(result, threshold=-200, title="DDPG on Pendulum-v1")
+plt.show()
+print(describe_run(result))
+
+# %% [markdown]
+# ## Question
+#
+# In `ddpg_update` the critic takes its step before the actor. What changes if the actor's
+# loss is computed first, with the critic from before its step? Is either order wrong?
+
+# %% [markdown] tags: answer
+# YOUR ANSWER HERE
