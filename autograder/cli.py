@@ -108,7 +108,9 @@ def cmd_notebooks(args: argparse.Namespace) -> int:
 def cmd_nbgrader(args: argparse.Namespace) -> int:
     from autograder import nbgrader_course
 
-    written = nbgrader_course.build_course(Path(args.course_dir))
+    for name in args.part or []:
+        part_named(name)
+    written = nbgrader_course.build_course(Path(args.course_dir), args.part)
     print(f"wrote the nbgrader course in {args.course_dir} ({len(written)} files). Next, there: "
           f"nbgrader generate_assignment {nbgrader_course.ASSIGNMENT}")
     return 0
@@ -192,6 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     course = commands.add_parser("nbgrader", help="build an nbgrader course directory from the kit")
     course.add_argument("course_dir", help="the course directory (created if needed)")
+    course.add_argument("--part", action="append", help="only this part's notebook (repeatable)")
     course.set_defaults(run=cmd_nbgrader)
 
     make = commands.add_parser("assign", help="generate assignments/ from solutions/")

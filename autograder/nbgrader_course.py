@@ -114,14 +114,17 @@ def config_text(timeout: int = 900) -> str:
     )
 
 
-def build_course(course: Path) -> list[Path]:
-    """Write the nbgrader course directory; return the files written."""
+def build_course(course: Path, parts: list[str] | None = None) -> list[Path]:
+    """Write the nbgrader course directory (the notebooks of all parts, or of ``parts``);
+    return the files written."""
     source = course / "source" / ASSIGNMENT
     if source.exists():
         shutil.rmtree(source)
     source.mkdir(parents=True)
     written = []
     for path in sorted(SOURCES.glob("*.py")):
+        if parts is not None and part_of(path.stem) not in parts:
+            continue
         target = source / f"{path.stem}.ipynb"
         target.write_text(json.dumps(source_notebook(path), indent=1) + "\n", encoding="utf-8")
         written.append(target)
