@@ -5,6 +5,11 @@ A source in ``notebooks_src/`` is a Python file split into cells by marker lines
     # %% [markdown]          a markdown cell; its lines are comments ("# " is removed)
     # %%                     a code cell
     # %% tags: check         a code cell with tags (here: it runs a part's self-check)
+    # %% [markdown] tags: answer   the model answer to a written question
+
+Tags the kit reads: ``setup`` (imports), ``check`` (the self-check), ``demo`` (runs the
+student's code in the notebook), ``answer`` (a model answer: the students' notebooks show
+"YOUR ANSWER HERE" in its place; the nbgrader source keeps it as the solution).
 
 The notebooks hold no solution code: they import the part modules (``assignments/`` by
 default, or the folder in ``$DQKIT_MODULES``), so every function still has one source,
@@ -68,9 +73,17 @@ def parse(text: str, filename: str) -> list[dict]:
     return notebook_cells
 
 
+STUDENT_ANSWER = "YOUR ANSWER HERE"
+
+
 def render(text: str, filename: str) -> str:
+    """The students' notebook: model answers replaced by a place to write one."""
+    cells = parse(text, filename)
+    for cell in cells:
+        if "answer" in cell["metadata"].get("tags", []):
+            cell["source"] = [STUDENT_ANSWER]
     notebook = {
-        "cells": parse(text, filename),
+        "cells": cells,
         "metadata": {
             "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
             "language_info": {"name": "python"},

@@ -69,4 +69,8 @@ print(f"oldest transition sampled: {rewards.min():.0f}, newest: {rewards.max():.
 # CartPole-v1 (episodes cut at 500 steps) if the mask were `terminated or truncated`?
 
 # %% [markdown] tags: answer
-# YOUR ANSWER HERE
+# Model answer: a CartPole episode that reaches 500 steps is cut by the time limit, not
+# ended by a failure; the pole is still up and the future is worth about 1/(1 - gamma).
+# Masking that transition would teach the network that states near the limit are worth
+# only their last reward, so well-balanced states get low values, the targets of their
+# neighbours drop too, and the agent is trained towards a value that the MDP does not have.

@@ -90,4 +90,6 @@ for name in list(history)[1:]:
 # the online weights? Give the number and the one-line calculation.
 
 # %% [markdown] tags: answer
-# YOUR ANSWER HERE
+# Model answer: each step closes a fraction tau of the remaining gap, so after k steps a
+# fraction (1 - tau)^k is left. Half is closed when (1 - 0.02)^k = 1/2, that is
+# k = ln 2 / -ln 0.98, about 34 steps.

@@ -96,4 +96,9 @@ print(f"after {iterations} iterations the largest error is {errors[-1]:.2e}")
 # update? Two or three sentences.
 
 # %% [markdown] tags: answer
-# YOUR ANSWER HERE
+# Model answer: the residual gradient also pushes max_a' Q(s', a') towards Q(s, a), so the
+# values near the goal, which hold the only real information (the reward), are pulled
+# down towards their still-wrong predecessors while those are pulled up. Information then
+# flows both ways instead of only backwards from the reward; the updates partly cancel,
+# and on most problems the method converges much more slowly than the semi-gradient
+# update, which treats the target as a constant.

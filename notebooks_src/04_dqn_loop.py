@@ -58,4 +58,7 @@ print(describe_run(result))
 # Name two reasons, one of which is in the config.
 
 # %% [markdown] tags: answer
-# YOUR ANSWER HERE
+# Model answer: the training episodes explore: with probability epsilon (0.05 at the end)
+# a random action is taken, and one bad push is often enough to drop the pole (the config's
+# epsilon_end). Also, a training episode is scored with the network as it was while the
+# episode ran, often many updates earlier, and the evaluation uses the newest network.

@@ -73,4 +73,7 @@ for actions, dqn_bias, double_bias in zip(action_counts, *biases.values()):
 # network). What does that mean for the bias that remains, and when is it largest?
 
 # %% [markdown] tags: answer
-# YOUR ANSWER HERE
+# Model answer: because the target network is a lagged copy of the online network, their
+# errors are correlated: the action whose value the online network overestimates is often
+# overestimated by the target network as well, so some upward bias remains. It is largest
+# right after a hard update (or with a large tau), when the two networks are nearly the same.

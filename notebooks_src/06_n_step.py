@@ -84,4 +84,8 @@ plt.show()
 # N-step target then estimate, and name one way to deal with it.
 
 # %% [markdown] tags: answer
-# YOUR ANSWER HERE
+# Model answer: the rewards in the window come from the behaviour policy that collected them,
+# not from the current greedy policy, so the N-step target estimates (roughly) the value of
+# acting like the old policy for N steps and greedily afterwards. In practice one ignores
+# the mismatch (it is small with small N and a slowly changing policy), cuts the trace when
+# an action differs from the greedy one, or reweights with importance sampling.

@@ -54,4 +54,8 @@ print(describe_run(result))
 # then do.
 
 # %% [markdown] tags: answer
-# YOUR ANSWER HERE
+# Model answer: for example a car in front of an obstacle: steering hard left and hard right
+# both avoid it, driving straight does not. The best actions form two regions, but a
+# single bump has one peak; fitting Q to both regions puts mu(s) somewhere between them
+# (straight into the obstacle) or commits to one side arbitrarily, and the bump's width
+# cannot represent the bad middle.

@@ -52,4 +52,7 @@ print(describe_run(result))
 # loss is computed first, with the critic from before its step? Is either order wrong?
 
 # %% [markdown] tags: answer
-# YOUR ANSWER HERE
+# Model answer: if the actor's loss uses the critic from before its step, the actor follows
+# slightly older action-values; the critic's step then does not influence this actor
+# update. Neither order is wrong: both are approximate gradient steps on moving targets,
+# and implementations differ (the kit's fixed order makes the grading exact).

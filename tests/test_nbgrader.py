@@ -62,7 +62,7 @@ def test_nbgrader_round_trip_gives_the_kits_scores(tmp_path):
         assert (release / part.filename).read_text() == (REPO / "assignments" / part.filename).read_text()
     for notebook in notebooks:
         text = notebook.read_text()
-        assert "BEGIN HIDDEN TESTS" not in text and "YOUR ANSWER HERE" in text
+        assert "BEGIN HIDDEN TESTS" not in text and "YOUR ANSWER HERE" in text and "Model answer" not in text
         hidden = [entry for entry in part_named(part_of(notebook.stem)).tests("hidden").read_text().splitlines()
                   if entry.startswith("def test_")]
         assert hidden and not any(line[4:line.index("(")] in text for line in hidden)

@@ -24,6 +24,14 @@ def test_notebooks_are_generated_from_their_sources():
     assert not stale(files), "notebooks/ is out of date: run python -m autograder notebooks"
 
 
+def test_students_notebooks_hold_no_model_answer():
+    sources = {path.stem: path.read_text() for path in (REPO / "notebooks_src").glob("*.py")}
+    assert all("tags: answer" in text for text in sources.values()), "every notebook ends with a question"
+    for path in NOTEBOOKS:
+        text = path.read_text()
+        assert "Model answer" not in text and "YOUR ANSWER HERE" in text, path.name
+
+
 @pytest.mark.parametrize("text, message", [
     ("x = 1\n# %%\ny = 2\n", "text before the first"),
     ("# %%\n# %%\ny = 2\n", "empty cell"),
