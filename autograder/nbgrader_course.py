@@ -56,11 +56,11 @@ def _code(source: str) -> dict:
             "source": [line + "\n" for line in lines[:-1]] + lines[-1:]}
 
 
-def part_of(stem: str) -> str:
-    """The part a notebook belongs to: its name without the leading number."""
+def part_of(stem: str) -> str | None:
+    """The part a notebook belongs to (its name without the leading number), or None for a
+    notebook that is not about one part, such as the silent-bug exercise."""
     name = stem.split("_", 1)[1]
-    part_named(name)  # a notebook must be named after a part
-    return name
+    return name if any(part.name == name for part in PARTS) else None
 
 
 def test_cells(part: str) -> list[dict]:
@@ -86,6 +86,8 @@ def source_notebook(path: Path) -> dict:
         if "demo" in tags:
             continue
         if "check" in tags:
+            if part is None:
+                raise ValueError(f"{path.name}: a self-check cell needs a notebook named after a part")
             cells.extend(test_cells(part))
         elif "answer" in tags:
             cells.append(_nbgrader(cell, f"{path.stem}-answer-{index}", grade=True, solution=True, points=1))
