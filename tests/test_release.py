@@ -11,6 +11,7 @@ the three processes, the flags stored, resets).
 from __future__ import annotations
 
 import ast
+import json
 import os
 import subprocess
 import sys
@@ -47,8 +48,16 @@ def runs(lines: list[str], length: int) -> set[tuple[str, ...]]:
     return {tuple(lines[k:k + length]) for k in range(len(lines) - length + 1)}
 
 
+def lines_of(path: Path) -> list[str]:
+    """A file's lines; for a notebook, the lines of its cells' sources (not the JSON's)."""
+    text = path.read_text(errors="replace")
+    if path.suffix == ".ipynb":
+        return "".join("".join(cell.get("source", [])) + "\n" for cell in json.loads(text)["cells"]).splitlines()
+    return text.splitlines()
+
+
 def released_files(release: Path) -> dict[str, list[str]]:
-    return {str(path.relative_to(release)): significant(path.read_text(errors="replace").splitlines())
+    return {str(path.relative_to(release)): significant(lines_of(path))
             for path in release.rglob("*") if path.is_file()}
 
 
