@@ -122,12 +122,18 @@ CHECKS: dict[str, Check] = {
         "naf", pendulum_one_seed("naf", "NAFConfig", "NAF", naf_checks.PENDULUM_ADVICE),
         "naf: per-seed rate at which the whole agent with the course config solves Pendulum-v1 "
         "(greedy mean of 10 episodes >= -200 within 20,000 steps); grading tries up to 3 seeds.",
-        "As for sampled_q: one seed per run, the same evaluation start states, graded with 3 seeds in turn."),
+        "As for sampled_q: one seed per run, the same evaluation start states, graded with 3 seeds in turn. "
+        "Many buggy variants still solve Pendulum, which has no terminal states (mask bugs change nothing) and "
+        "forgives clumsy exploration; the part's deterministic tests catch those, and this check catches the "
+        "bugs that break learning."),
     "pendulum_ddpg": Check(
         "ddpg", pendulum_one_seed("ddpg", "DDPGConfig", "DDPG", ddpg_checks.PENDULUM_ADVICE),
         "ddpg: per-seed rate at which the whole agent with the course config solves Pendulum-v1 "
         "(greedy mean of 10 episodes >= -200 within 20,000 steps); grading tries up to 3 seeds.",
-        "As for sampled_q: one seed per run, the same evaluation start states, graded with 3 seeds in turn."),
+        "As for sampled_q: one seed per run, the same evaluation start states, graded with 3 seeds in turn. "
+        "Many buggy variants still solve Pendulum, which has no terminal states (mask bugs change nothing) and "
+        "forgives clumsy exploration; the part's deterministic tests catch those, and this check catches the "
+        "bugs that break learning."),
 }
 
 
