@@ -1,6 +1,9 @@
-"""Every path and command that the README, the lecture notes and the modules name exists."""
+"""Every path, command and function that the README, the lecture notes, the notebooks and the
+modules name exists."""
 from __future__ import annotations
 
+import ast
+import builtins
 import re
 from pathlib import Path
 
@@ -49,3 +52,29 @@ def test_named_commands_exist(doc):
     commands = set(build_parser()._subparsers._group_actions[0].choices) | {"test"}
     unknown = sorted(set(COMMAND.findall(doc.read_text())) - commands)
     assert not unknown, f"{doc.name} names commands that do not exist: {unknown}"
+
+
+# Calls in the docs that are not the kit's functions: torch's module methods, callables the
+# kit passes in as arguments, and notation.
+NOT_KIT_FUNCTIONS = {"backward", "load_state_dict", "parameters", "requires_grad_", "state_dict",
+                     "q_function", "q_network", "Q", "TODO"}
+CALL = re.compile(r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]*)\(")
+NAMED_DOCS = sorted([REPO / "README.md", *(REPO / "lecture_notes").glob("*.md"), *(REPO / "notebooks_src").glob("*.py")])
+
+
+def kit_definitions() -> set[str]:
+    names = set()
+    for folder in ("solutions", "dqkit", "autograder", "benchmarks"):
+        for path in (REPO / folder).rglob("*.py"):
+            names |= {node.name for node in ast.walk(ast.parse(path.read_text()))
+                      if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+    return names
+
+
+@pytest.mark.parametrize("doc", NAMED_DOCS, ids=[str(d.relative_to(REPO)) for d in NAMED_DOCS])
+def test_named_functions_exist(doc):
+    """A call written in a code span, `name(...)`, names a function or class of the kit."""
+    known = kit_definitions() | NOT_KIT_FUNCTIONS
+    unknown = sorted({name for span in CODE_SPAN.findall(doc.read_text()) for name in CALL.findall(span)
+                      if name not in known and not hasattr(builtins, name)})
+    assert not unknown, f"{doc.name} names functions the kit does not define: {unknown}"
