@@ -16,9 +16,9 @@ import sys
 
 import matplotlib.pyplot as plt
 import numpy as np
-import torch
 
 from autograder.selfcheck import check, modules_dir
+from dqkit.demos import chain_windows
 
 sys.path.insert(0, str(modules_dir()))  # your modules: assignments/, or the folder in $DQKIT_MODULES
 from n_step import n_step_targets  # noqa: E402
@@ -43,34 +43,19 @@ check("n_step")
 
 # %% tags: demo
 states, gamma, rounds = 10, 0.9, 12
-true_values = gamma ** (states - 1 - np.arange(states))
-
-
-def one_round(values: np.ndarray, n: int) -> np.ndarray:
-    rewards, terminated, bootstrap = np.zeros((states, n)), np.zeros((states, n)), np.zeros((states, n))
-    for start in range(states):
-        state = start
-        for k in range(n):  # the stored stream runs on into the next episode after the end
-            last = state == states - 1
-            rewards[start, k], terminated[start, k] = float(last), float(last)
-            next_state = 0 if last else state + 1
-            bootstrap[start, k] = 0.0 if last else values[next_state]
-            state = next_state
-    as_tensor = lambda array: torch.as_tensor(array, dtype=torch.float32)  # noqa: E731
-    return n_step_targets(as_tensor(rewards), as_tensor(terminated), torch.zeros(states, n),
-                          as_tensor(bootstrap), gamma).numpy().astype(np.float64)
-
+true_start_value = gamma ** (states - 1)
 
 figure, axes = plt.subplots(figsize=(7, 3.5))
 for n in (1, 3, 10):
     values, start_values = np.zeros(states), []
     for _ in range(rounds):
-        values = one_round(values, n)
+        # chain_windows lays out the window starting at each state (see dqkit/demos.py).
+        values = n_step_targets(*chain_windows(values, n), gamma).numpy().astype(np.float64)
         start_values.append(values[0])
     axes.plot(range(1, rounds + 1), start_values, "o-", label=f"{n}-step targets")
-    print(f"{n:>2}-step: V(start) reaches its true value {true_values[0]:.3f} after "
-          f"{1 + int(np.argmax(np.isclose(start_values, true_values[0], atol=1e-6)))} rounds")
-axes.axhline(true_values[0], color="black", linestyle="--", label="true V(start)")
+    print(f"{n:>2}-step: V(start) reaches its true value {true_start_value:.3f} after "
+          f"{1 + int(np.argmax(np.isclose(start_values, true_start_value, atol=1e-6)))} rounds")
+axes.axhline(true_start_value, color="black", linestyle="--", label="true V(start)")
 axes.set_xlabel("round of updates")
 axes.set_ylabel("V(start state)")
 axes.legend()

@@ -13,12 +13,11 @@
 # %% tags: setup
 import sys
 
-import cma
 import matplotlib.pyplot as plt
 import numpy as np
-import torch
 
 from autograder.selfcheck import check, modules_dir
+from dqkit.demos import RotatedQuadratics, maximizer_gaps
 
 sys.path.insert(0, str(modules_dir()))  # your modules: assignments/, or the folder in $DQKIT_MODULES
 from cem import cem_argmax  # noqa: E402
@@ -43,42 +42,9 @@ check("cem")
 # The plot shows the mean gap to the true maximum.
 
 # %% tags: demo
-dimension, batch = 4, 16
-rng = np.random.default_rng(0)
-rotation, _ = np.linalg.qr(rng.normal(size=(dimension, dimension)))
-curvature = rotation @ np.diag([30.0, 10.0, 3.0, 1.0]) @ rotation.T
-optima = rng.uniform(-0.6, 0.6, (batch, dimension))
-low, high = -np.ones(dimension, dtype=np.float32), np.ones(dimension, dtype=np.float32)
-curvature_t = torch.as_tensor(curvature, dtype=torch.float32)
-optima_t = torch.as_tensor(optima, dtype=torch.float32)
-
-
-def q_function(observations: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
-    offsets = actions - optima_t[observations[:, 0].long()]
-    return -0.5 * ((offsets @ curvature_t) * offsets).sum(dim=1)
-
-
-def cma_gap(index: int, budget: int) -> float:
-    search = cma.CMAEvolutionStrategy(np.zeros(dimension), 0.5, {
-        "bounds": [list(low), list(high)], "popsize": 10, "maxfevals": budget, "verbose": -9, "seed": index + 1})
-    while not search.stop():
-        candidates = search.ask()
-        offsets = np.asarray(candidates) - optima[index]
-        search.tell(candidates, list(0.5 * np.einsum("ni,ij,nj->n", offsets, curvature, offsets)))
-    return float(search.result.fbest)
-
-
-observations = torch.arange(batch, dtype=torch.float32).unsqueeze(1)
 budgets = [40, 80, 160, 320, 640]
-gaps = {"random shooting": [], "CEM (4 rounds)": [], "CMA-ES": []}
-for budget in budgets:
-    _, values = random_shooting(q_function, observations, low, high, budget, rng)
-    gaps["random shooting"].append(float(-values.mean()))
-    samples = budget // 4
-    _, values = cem_argmax(q_function, observations, low, high, rng, num_samples=samples,
-                           num_elites=max(2, samples // 10), iterations=4)
-    gaps["CEM (4 rounds)"].append(float(-values.mean()))
-    gaps["CMA-ES"].append(float(np.mean([cma_gap(index, budget) for index in range(batch)])))
+problem = RotatedQuadratics(batch=16, dimension=4)  # see dqkit/demos.py
+gaps = maximizer_gaps(problem, budgets, random_shooting, cem_argmax, np.random.default_rng(0))
 
 figure, axes = plt.subplots(figsize=(7, 3.5))
 for name, values in gaps.items():
