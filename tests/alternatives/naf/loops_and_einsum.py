@@ -11,25 +11,6 @@ from target_network import polyak_update
 
 
 def lower_triangular(entries: torch.Tensor, action_dim: int) -> torch.Tensor:
-    """Build the lower-triangular matrices L(s) from the network's raw outputs.
-
-    Convention (the grader checks it exactly): the A(A+1)/2 entries of each row fill the
-    lower triangle, diagonal included, in the order of ``torch.tril_indices(A, A)``, i.e.
-    row by row: L[0,0], L[1,0], L[1,1], L[2,0], L[2,1], L[2,2], ... Then the diagonal is
-    made positive with exp (L[i,i] = exp(raw entry)); the entries below the diagonal are
-    kept as they are and the strict upper triangle is zero.
-
-    Why exp: a positive diagonal makes L invertible, so P = L L^T is positive definite
-    (not merely semi-definite) and mu(s) is the only maximizer.
-
-    Args:
-        entries: float32 [B, A(A+1)/2], the raw outputs of the network's L head.
-        action_dim: A >= 1.
-
-    Returns:
-        L: float32 [B, A, A], lower-triangular with a positive diagonal, differentiable
-        with respect to ``entries``.
-    """
     check_triangle_entries(entries, action_dim)
     count = 0
     lower = torch.zeros(entries.shape[0], action_dim, action_dim, dtype=entries.dtype)
@@ -43,17 +24,6 @@ def lower_triangular(entries: torch.Tensor, action_dim: int) -> torch.Tensor:
 
 def naf_q_values(values: torch.Tensor, mu: torch.Tensor, lower: torch.Tensor,
                  actions: torch.Tensor) -> torch.Tensor:
-    """Q(s, a) = V(s) - 1/2 (a - mu(s))^T P(s) (a - mu(s)) with P(s) = L(s) L(s)^T.
-
-    Args:
-        values: float32 [B], V(s).
-        mu: float32 [B, A], mu(s), the greedy action.
-        lower: float32 [B, A, A], L(s) from ``lower_triangular``.
-        actions: float32 [B, A], the actions a to evaluate.
-
-    Returns:
-        float32 [B], differentiable with respect to values, mu and lower.
-    """
     check_naf_inputs(values=values, mu=mu, lower=lower, actions=actions)
     precision = torch.einsum("bij,bkj->bik", lower, lower)
     difference = actions - mu
@@ -62,20 +32,6 @@ def naf_q_values(values: torch.Tensor, mu: torch.Tensor, lower: torch.Tensor,
 
 def naf_targets(rewards: torch.Tensor, terminated: torch.Tensor, next_values: torch.Tensor,
                 gamma: float) -> torch.Tensor:
-    """The NAF targets ``r + gamma * (1 - terminated) * V_target(s')``.
-
-    max_a' Q_target(s', a') = V_target(s'), so no maximization is needed. No gradient
-    flows through a target: the result is detached, even if ``next_values`` carries a graph.
-
-    Args:
-        rewards: float32 [B].
-        terminated: float32 [B], 1.0 where s' is terminal (then the target is just r).
-        next_values: float32 [B], V(s') from the TARGET network.
-        gamma: discount in [0, 1].
-
-    Returns:
-        float32 [B], no autograd graph.
-    """
     check_gamma(gamma)
     check_naf_inputs(rewards=rewards, terminated=terminated, next_values=next_values)
     bootstrap = torch.where(terminated > 0.5, torch.zeros_like(next_values), gamma * next_values)
@@ -83,20 +39,6 @@ def naf_targets(rewards: torch.Tensor, terminated: torch.Tensor, next_values: to
 
 
 def noisy_actions(mu: torch.Tensor, noise_std: float, low, high, rng: np.random.Generator) -> torch.Tensor:
-    """Exploring actions: mu plus independent Gaussian noise, clipped to the action box.
-
-    Each entry is mu[b, j] + noise_std * z with z ~ N(0, 1) drawn from ``rng`` (not
-    np.random, not torch), then clipped to [low[j], high[j]].
-
-    Args:
-        mu: float32 [B, A], the greedy actions (no autograd graph needed).
-        noise_std: the noise's standard deviation in action units (> 0).
-        low, high: float32 [A], the action box (tensors or arrays); low < high.
-        rng: numpy Generator, the only source of randomness.
-
-    Returns:
-        float32 [B, A] inside [low, high].
-    """
     low, high = check_action_bounds(low, high)
     noise_std = check_noise_std(noise_std)
     check_generator(rng)
@@ -106,31 +48,6 @@ def noisy_actions(mu: torch.Tensor, noise_std: float, low, high, rng: np.random.
 
 def update_naf(network: NAFNetwork, target_network: NAFNetwork, optimizer: torch.optim.Optimizer,
                batch: Batch, gamma: float, tau: float, max_grad_norm: float = 10.0) -> dict[str, float]:
-    """One NAF gradient step on a minibatch, then a Polyak update of the target network.
-
-    1. targets y = r + gamma * (1 - terminated) * V_target(s'), from the TARGET network
-       (``target_network.value``), without gradient (``naf_targets``);
-    2. loss = mean over the batch of (Q(s, a) - y)**2, with Q(s, a) = ``network(s, a)`` at the
-       actions the batch took (not at mu(s));
-    3. (provided) one optimizer step with the gradient's norm clipped to ``max_grad_norm``;
-    4. after that step, ``polyak_update(target_network, network, tau)``: tau is the weight on
-       the online network, target <- tau * online + (1 - tau) * target.
-
-    Args:
-        network: the online NAFNetwork, trained by ``optimizer``.
-        target_network: its slowly moving copy, the same architecture.
-        optimizer: the optimizer over ``network``'s parameters.
-        batch: a ``Batch`` with continuous actions: observations [B, obs_dim], actions
-            [B, A], rewards, terminated [B] (float32).
-        gamma: discount in [0, 1].
-        tau: Polyak weight on the online network, in [0, 1].
-        max_grad_norm: the gradient's global L2 norm is clipped to this before the step.
-
-    Returns:
-        Stats of this step: ``losses/q_loss`` (the loss before the step),
-        ``losses/q_values`` (mean Q(s, a)), ``losses/targets`` (mean target),
-        ``losses/grad_norm`` (the gradient norm before clipping).
-    """
     check_gamma(gamma)
     tau = check_tau(tau)
     next_values = target_network.value(batch.next_observations).detach()
