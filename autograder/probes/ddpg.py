@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import random
 import sys
-import time
 from typing import Any
 
 import numpy as np
@@ -20,6 +19,7 @@ import torch
 from torch import nn
 
 from autograder.probes._convert import tensor_to_plain
+from autograder.probes._training import training_report
 from autograder.worker import ProbeInputError
 from dqkit.batch import Batch
 from dqkit.networks import Actor, Critic
@@ -266,12 +266,7 @@ def learn(config: dict[str, Any]) -> dict[str, Any]:
     """Train with the student's own parts and DDPGConfig; report when (if) the task was solved."""
     import ddpg
 
-    start = time.monotonic()
-    result = ddpg.train(ddpg.DDPGConfig(**dict(config, progress=False, log_path=None)))
-    evaluations = [(int(step), float(value)) for step, value in getattr(result, "evaluations", [])]
-    solved_at = getattr(result, "solved_at", None)
-    return {"solved_at": None if solved_at is None else int(solved_at), "evaluations": evaluations,
-            "seconds": time.monotonic() - start}
+    return training_report(ddpg.train, ddpg.DDPGConfig(**dict(config, progress=False, log_path=None)))
 
 
 PROBES = {

@@ -8,13 +8,13 @@ own parts, and returns how fast it solved the task.
 """
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import gymnasium as gym
 import numpy as np
 import torch
 
+from autograder.probes._training import training_report
 from dqkit.batch import Batch
 
 COUNTING_ENV = "GraderCounting-v0"
@@ -161,12 +161,7 @@ def learn(config: dict[str, Any]) -> dict[str, Any]:
     """Train with the student's own parts; report when (if) the task was solved."""
     import dqn_loop
 
-    start = time.monotonic()
-    result = dqn_loop.train(dqn_loop.DQNConfig(**dict(config, progress=False, log_path=None)))
-    evaluations = [(int(step), float(value)) for step, value in getattr(result, "evaluations", [])]
-    solved_at = getattr(result, "solved_at", None)
-    return {"solved_at": None if solved_at is None else int(solved_at), "evaluations": evaluations,
-            "seconds": time.monotonic() - start}
+    return training_report(dqn_loop.train, dqn_loop.DQNConfig(**dict(config, progress=False, log_path=None)))
 
 
 PROBES = {"schedule": schedule, "learn": learn}

@@ -8,13 +8,13 @@ that common mix-ups would give, so the grader can name them from the golden (ref
 from __future__ import annotations
 
 import random
-import time
 from typing import Any
 
 import numpy as np
 import torch
 
 from autograder.probes._convert import tensor_to_plain
+from autograder.probes._training import training_report
 from autograder.worker import ProbeInputError
 from dqkit.batch import Batch
 
@@ -179,13 +179,8 @@ def learn(config: dict[str, Any]) -> dict[str, Any]:
     """Train with the student's own parts; report when (if) the task was solved."""
     import naf
 
-    start = time.monotonic()
     settings = {key: tuple(value) if isinstance(value, list) else value for key, value in config.items()}
-    result = naf.train(naf.NAFConfig(**dict(settings, progress=False, log_path=None)))
-    evaluations = [(int(step), float(value)) for step, value in getattr(result, "evaluations", [])]
-    solved_at = getattr(result, "solved_at", None)
-    return {"solved_at": None if solved_at is None else int(solved_at), "evaluations": evaluations,
-            "seconds": time.monotonic() - start}
+    return training_report(naf.train, naf.NAFConfig(**dict(settings, progress=False, log_path=None)))
 
 
 PROBES = {

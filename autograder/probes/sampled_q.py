@@ -13,7 +13,6 @@ Two kinds of maximizer serve the probes:
 from __future__ import annotations
 
 import random
-import time
 from typing import Any
 
 import numpy as np
@@ -21,6 +20,7 @@ import torch
 
 from autograder.probes._analytic_q import RecordingCritic, observation_index, observations_of
 from autograder.probes._convert import tensor_to_plain
+from autograder.probes._training import training_report
 from autograder.worker import ProbeInputError
 from dqkit.batch import Batch
 from dqkit.networks import Critic
@@ -299,12 +299,7 @@ def learn(config: dict[str, Any]) -> dict[str, Any]:
     fields = dict(config, progress=False, log_path=None)
     maximizer = sampled_q.Maximizer(**fields.pop("maximizer"))
     fields["hidden_sizes"] = tuple(fields.get("hidden_sizes", (64, 64)))
-    start = time.monotonic()
-    result = sampled_q.train(sampled_q.SampledQConfig(maximizer=maximizer, **fields))
-    evaluations = [(int(step), float(value)) for step, value in getattr(result, "evaluations", [])]
-    solved_at = getattr(result, "solved_at", None)
-    return {"solved_at": None if solved_at is None else int(solved_at), "evaluations": evaluations,
-            "seconds": time.monotonic() - start}
+    return training_report(sampled_q.train, sampled_q.SampledQConfig(maximizer=maximizer, **fields))
 
 
 PROBES = {"targets": targets, "targets_analytic": targets_analytic, "actions_analytic": actions_analytic,
