@@ -8,6 +8,10 @@ Writes PNGs into ``lecture_notes/figures/`` (the notes embed them):
   environment steps, the median and the range over seeds;
 - ``pendulum_agents.png``: the same for DDPG, NAF and sampling-based Q-learning on
   Pendulum-v1;
+- ``overestimation.png``: the start state's predicted value max_a Q(s_0, a) during training,
+  with DQN and with double-DQN targets (classic settings: hard target updates), against the
+  discounted return the greedy policies actually collect, on a corridor whose every action is
+  worth exactly 0 (``dqkit.demos.NoisyCorridor``);
 - ``n_step_chain.png``: how many rounds 1-, 3- and 10-step targets need to carry a sparse
   reward back to the start of a chain;
 - ``maximizers.png``: the gap to the true maximum of random shooting, CEM and CMA-ES (from
@@ -108,6 +112,62 @@ def learning_figures(seeds: int, names: list[str]) -> None:
         save(figure, "pendulum_agents.png")
 
 
+OVERESTIMATION_SETTINGS = dict(target_update="hard", learning_rate_end=1e-3, solved_return=None,
+                               total_steps=10_000, eval_every=500, eval_episodes=1, progress=False)
+"""Classic DQN settings (hard target updates every 500 steps, a constant learning rate): the
+target network lags the online one by up to 500 steps, which is what double DQN relies on."""
+
+
+def overestimation_run(job: tuple[bool, int]) -> tuple[bool, list[tuple[int, float]], float]:
+    """(double_q, [(env steps, predicted start value)], actual discounted return) of one run.
+
+    The loop evaluates its greedy policy every ``eval_every`` steps; the run records the
+    start state's predicted value at those moments by wrapping the loop's ``greedy_policy``,
+    as the grader's recording stand-ins do."""
+    double_q, seed = job
+    use_reference()
+    import dqn_loop
+    from dqkit.demos import discounted_return, start_value
+    from dqkit.envs import NOISY_CORRIDOR
+
+    predictions: list[float] = []
+    plain_greedy_policy = dqn_loop.greedy_policy
+
+    def recording_greedy_policy(q_network):
+        predictions.append(start_value(q_network, NOISY_CORRIDOR))
+        return plain_greedy_policy(q_network)
+
+    dqn_loop.greedy_policy = recording_greedy_policy
+    config = dqn_loop.DQNConfig(env_id=NOISY_CORRIDOR, seed=seed, double_q=double_q, **OVERESTIMATION_SETTINGS)
+    result = dqn_loop.train(config)
+    steps = [step for step, _ in result.evaluations]
+    actual = discounted_return(result.q_network, NOISY_CORRIDOR, config.gamma, episodes=200, seed=50_000 + seed)
+    return double_q, list(zip(steps, predictions)), actual
+
+
+def overestimation_figure(seeds: int) -> None:
+    with Pool(2) as pool:
+        runs = pool.map(overestimation_run, [(double_q, seed) for double_q in (False, True) for seed in range(seeds)])
+    figure, axes = plt.subplots(figsize=(7, 3.5))
+    actual_returns = []
+    for double_q, label in ((False, "DQN targets"), (True, "double-DQN targets")):
+        curves = [curve for flag, curve, _ in runs if flag == double_q]
+        steps = np.array([step for step, _ in curves[0]])
+        table = np.array([[value for _, value in curve] for curve in curves])
+        line, = axes.plot(steps, np.median(table, axis=0), label=f"{label}: predicted max Q(s0, a)")
+        axes.fill_between(steps, table.min(axis=0), table.max(axis=0), alpha=0.2, color=line.get_color())
+        actual_returns += [actual for flag, _, actual in runs if flag == double_q]
+    axes.axhline(0.0, color="black", linestyle="--", label="true value of every action: 0")
+    axes.axhline(float(np.mean(actual_returns)), color="gray", linestyle=":",
+                 label=f"actual discounted return of the final greedy policies ({len(actual_returns) * 200} episodes)")
+    axes.set_xlabel("environment steps")
+    axes.set_ylabel("value of the start state")
+    axes.set_title(f"Noisy corridor (10 cells, 16 actions, rewards N(0, 4)); median and range of {seeds} seeds",
+                   fontsize=9)
+    axes.legend(fontsize=8, loc="upper left")
+    save(figure, "overestimation.png")
+
+
 def n_step_figure() -> None:
     use_reference()
     from dqkit.demos import chain_windows
@@ -155,7 +215,7 @@ def save(figure, name: str) -> None:
     print(f"wrote lecture_notes/figures/{name}")
 
 
-FIGURE_NAMES = ["cartpole_dqn", "pendulum_agents", "n_step_chain", "maximizers"]
+FIGURE_NAMES = ["cartpole_dqn", "pendulum_agents", "overestimation", "n_step_chain", "maximizers"]
 
 
 def main() -> None:
@@ -164,6 +224,8 @@ def main() -> None:
     parser.add_argument("--only", nargs="+", choices=FIGURE_NAMES, default=FIGURE_NAMES)
     args = parser.parse_args()
     learning_figures(args.seeds, args.only)
+    if "overestimation" in args.only:
+        overestimation_figure(args.seeds)
     if "n_step_chain" in args.only:
         n_step_figure()
     if "maximizers" in args.only:

@@ -1,11 +1,76 @@
-"""Small problems the notebooks and the notes' figures share: a sparse-reward chain for
-N-step targets, and concave quadratics in a box for the maximizers."""
+"""Small problems the notebooks and the notes' figures share: a corridor with noisy rewards
+for overestimation, a sparse-reward chain for N-step targets, and concave quadratics in a
+box for the maximizers."""
 from __future__ import annotations
 
 from collections.abc import Callable
 
+import gymnasium as gym
 import numpy as np
 import torch
+from gymnasium import spaces
+
+
+class NoisyCorridor(gym.Env):
+    """A corridor of ``length`` cells walked left to right, one cell per step, whatever the
+    action; the episode terminates after the last cell. Every one of the ``actions`` actions
+    pays a reward drawn from N(0, ``noise``^2), so every action of every cell is worth exactly
+    0 and any estimate above 0 is overestimation. Observation: the one-hot cell, float32
+    [length]. Registered as ``dqkit/NoisyCorridor-v0`` (10 cells, 16 actions, noise 2)."""
+
+    def __init__(self, length: int = 10, actions: int = 16, noise: float = 2.0):
+        self.length, self.noise = length, noise
+        self.observation_space = spaces.Box(0.0, 1.0, (length,), np.float32)
+        self.action_space = spaces.Discrete(actions)
+        self.cell = 0
+
+    def observation(self) -> np.ndarray:
+        one_hot = np.zeros(self.length, dtype=np.float32)
+        one_hot[self.cell] = 1.0
+        return one_hot
+
+    def reset(self, *, seed: int | None = None, options: dict | None = None):
+        super().reset(seed=seed)
+        self.cell = 0
+        return self.observation(), {}
+
+    def step(self, action):
+        if not self.action_space.contains(action):
+            raise ValueError(f"NoisyCorridor: action {action!r} is not in {self.action_space}")
+        reward = float(self.np_random.normal(0.0, self.noise))
+        self.cell += 1
+        terminated = self.cell == self.length
+        observation = np.zeros(self.length, dtype=np.float32) if terminated else self.observation()
+        return observation, reward, terminated, False, {}
+
+
+def start_value(q_network: torch.nn.Module, env_id: str, seed: int = 0) -> float:
+    """The network's estimate of the start state's value, max_a Q(s_0, a)."""
+    env = gym.make(env_id)
+    observation, _ = env.reset(seed=seed)
+    env.close()
+    with torch.no_grad():
+        return float(q_network(torch.as_tensor(observation, dtype=torch.float32).unsqueeze(0)).max())
+
+
+def discounted_return(q_network: torch.nn.Module, env_id: str, gamma: float, episodes: int,
+                      seed: int = 0) -> float:
+    """The mean discounted return the greedy policy of ``q_network`` actually collects from
+    the start state, over ``episodes`` episodes (episode k starts from reset(seed=seed + k))."""
+    env = gym.make(env_id)
+    total = 0.0
+    for episode in range(episodes):
+        observation, _ = env.reset(seed=seed + episode)
+        discount, done = 1.0, False
+        while not done:
+            with torch.no_grad():
+                action = int(q_network(torch.as_tensor(observation, dtype=torch.float32).unsqueeze(0)).argmax())
+            observation, reward, terminated, truncated, _ = env.step(action)
+            total += discount * float(reward)
+            discount *= gamma
+            done = terminated or truncated
+    env.close()
+    return total / episodes
 
 
 def chain_windows(values: np.ndarray, n: int) -> tuple[torch.Tensor, ...]:

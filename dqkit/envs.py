@@ -6,6 +6,10 @@ from collections.abc import Callable
 import gymnasium as gym
 import numpy as np
 
+NOISY_CORRIDOR = "dqkit/NoisyCorridor-v0"
+if NOISY_CORRIDOR not in gym.registry:  # the overestimation demo (dqkit.demos.NoisyCorridor)
+    gym.register(NOISY_CORRIDOR, entry_point="dqkit.demos:NoisyCorridor")
+
 
 def make_env(env_id: str, seed: int) -> gym.Env:
     """``gym.make(env_id)`` with its action space seeded. Seed the episodes themselves with
