@@ -18,10 +18,15 @@ import numpy as np
 import torch
 
 from autograder.selfcheck import check, modules_dir
+from dqkit.demos import discounted_return, start_value
+from dqkit.envs import NOISY_CORRIDOR
+
+torch.set_num_threads(1)  # networks this small train faster on one thread than on several
 
 sys.path.insert(0, str(modules_dir()))  # your modules: assignments/, or the folder in $DQKIT_MODULES
 from double_dqn import double_dqn_targets  # noqa: E402
 from dqn import dqn_targets  # noqa: E402
+from dqn_loop import DQNConfig, train  # noqa: E402
 
 # %% [markdown]
 # ## Check your work
@@ -64,6 +69,28 @@ axes.legend()
 plt.show()
 for actions, dqn_bias, double_bias in zip(action_counts, *biases.values()):
     print(f"A = {actions:>2}: DQN {dqn_bias:+.3f}, double-Q {double_bias:+.3f}")
+
+# %% [markdown]
+# ## In a real run: a corridor where every action is worth 0
+#
+# Your training loop of part 4, on `dqkit/NoisyCorridor-v0`: 10 cells walked in 10 steps
+# whatever the agent does, 16 actions, each paying a reward drawn from $\mathcal{N}(0, 2^2)$.
+# Every value is exactly 0, so whatever the network predicts for the start state is pure
+# estimation error. The two runs use the classic settings (hard target updates, a constant
+# learning rate) and differ only in `double_q`; each takes about 5 seconds. After training,
+# the greedy policy is run for 200 episodes to measure the return it actually collects.
+# [Note 5](../lecture_notes/05_double_q_learning.md#seen-in-a-real-run) has the same
+# experiment over five seeds, as a figure.
+
+# %% tags: demo
+for double_q in (False, True):
+    config = DQNConfig(env_id=NOISY_CORRIDOR, seed=0, double_q=double_q, target_update="hard",
+                       learning_rate_end=1e-3, total_steps=6_000, solved_return=None)
+    result = train(config)
+    predicted = start_value(result.q_network, NOISY_CORRIDOR)
+    actual = discounted_return(result.q_network, NOISY_CORRIDOR, config.gamma, episodes=200)
+    name = "double-DQN targets" if double_q else "DQN targets       "
+    print(f"{name}: predicted value of the start {predicted:+.2f}, actual discounted return {actual:+.2f}")
 
 # %% [markdown]
 # ## Question
