@@ -83,6 +83,19 @@ def make_stub(text: str, part: str, filename: str) -> str:
     return "".join(out)
 
 
+def nbgrader_source(text: str, filename: str) -> str:
+    """The reference module with nbgrader's solution delimiters around each solution block.
+
+    nbgrader replaces every line from one containing ``BEGIN SOLUTION`` to the next
+    containing ``END SOLUTION`` by its code stub, so the instruction moves to a
+    ``# TODO(student)`` line above the block, where the released cell keeps it."""
+    lines = text.splitlines(keepends=True)
+    for block in find_blocks(text, filename):
+        lines[block.start - 1] = (f"{block.indent}# TODO(student): {block.prompt}\n"
+                                  f"{block.indent}### BEGIN SOLUTION\n")
+    return "".join(lines)
+
+
 def _source_files(source: Path) -> list[Path]:
     files = []
     for path in sorted(source.rglob("*")):

@@ -29,6 +29,7 @@ from tqdm.auto import tqdm
 
 from autograder.grading import fallback_results, write_json_atomically
 from autograder.parts import PARTS
+from autograder.solution_cells import MAX_NOTEBOOK_BYTES, MAX_NOTEBOOKS, SKIPPED_FOLDERS, copy_notebooks
 
 GRADED_FILES = [part.filename for part in PARTS]
 MAX_FILE_BYTES = 2 * 1024**2
@@ -72,10 +73,13 @@ def unpack(archive: Path, target: Path) -> None:
 
     Only members whose file name is one of the graded modules are read, and only from the
     zip's root or from a single folder inside it; nothing is extracted by its own path, so
-    names like ``../x`` or absolute paths cannot write outside ``target``.
+    names like ``../x`` or absolute paths cannot write outside ``target``. Notebooks (in
+    the notebook editing mode they hold the modules) are copied by file name into
+    ``target``; the grader reads them without running them.
     """
     try:
         with zipfile.ZipFile(archive) as bundle:
+            _unpack_notebooks(bundle, target)
             members = [info for info in bundle.infolist()
                        if not info.is_dir() and Path(info.filename).name in GRADED_FILES
                        and "__MACOSX" not in info.filename]
@@ -96,11 +100,26 @@ def unpack(archive: Path, target: Path) -> None:
         raise SubmissionError(f"{archive.name} is not a readable zip file ({error})") from None
 
 
+def _unpack_notebooks(bundle: zipfile.ZipFile, target: Path) -> None:
+    """Copy a zip's notebooks into ``target`` by file name (a second notebook of the same
+    name gets a number); each is cut at the size limit, which the grader then reports."""
+    notebooks = [info for info in bundle.infolist() if not info.is_dir() and info.filename.endswith(".ipynb")
+                 and not SKIPPED_FOLDERS.intersection(Path(info.filename).parts)]
+    for info in notebooks[:MAX_NOTEBOOKS]:
+        name, number = Path(info.filename).name, 1
+        while (target / name).exists():
+            number += 1
+            name = f"{Path(info.filename).stem}-{number}.ipynb"
+        with bundle.open(info) as stream:
+            (target / name).write_bytes(stream.read(MAX_NOTEBOOK_BYTES + 1))
+
+
 def _copy_modules(folder: Path, target: Path) -> None:
     for name in GRADED_FILES:
         source = folder / name
         if source.is_file() and not source.is_symlink():
             shutil.copyfile(source, target / name)
+    copy_notebooks(folder, target)
 
 
 def is_complete(results_path: Path) -> bool:
@@ -132,8 +151,8 @@ def grade_student(student: Student, out: Path, parts: list[str] | None = None,
             data = fallback_results(str(error))
             write_json_atomically(results_path, data)
             return data
-        if not any((submission / name).exists() for name in GRADED_FILES):
-            message = f"none of the graded files ({', '.join(GRADED_FILES)}) was found"
+        if not any((submission / name).exists() for name in GRADED_FILES) and not any(submission.rglob("*.ipynb")):
+            message = f"none of the graded files ({', '.join(GRADED_FILES)}) and no notebook was found"
             (folder / "feedback.txt").write_text(f"Your submission could not be graded: {message}.\n")
             data = fallback_results(message)
             write_json_atomically(results_path, data)

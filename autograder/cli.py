@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from autograder import grading
+from autograder import grading, solution_cells
 from autograder.parts import PARTS, part_named
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -23,9 +23,11 @@ def _submission(path: str) -> Path:
         raise SystemExit(f"error: {path} is not a directory. Pass the folder that holds your "
                          f"modules (e.g. assignments/).")
     expected = [part.filename for part in PARTS]
-    if not any((directory / name).is_file() for name in expected):
-        raise SystemExit(f"error: {path} holds none of the graded files ({', '.join(expected)}). "
-                         "Pass the folder laid out like assignments/.")
+    if (not any((directory / name).is_file() for name in expected)
+            and not solution_cells.extract(solution_cells.notebooks_under(directory), expected).modules):
+        raise SystemExit(f"error: {path} holds none of the graded files ({', '.join(expected)}) and no notebook "
+                         "with their solution cells. Pass the folder laid out like assignments/, or the "
+                         "notebooks' folder in the notebook editing mode.")
     return directory
 
 
@@ -68,11 +70,12 @@ def cmd_release(args: argparse.Namespace) -> int:
     from autograder import release
 
     try:
-        files = release.write_release(Path(args.out_dir), force=args.force)
+        files = release.write_release(Path(args.out_dir), force=args.force, edit=args.edit)
     except release.ReleaseError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(f"wrote the student release to {args.out_dir} ({len(files)} files)")
+    where = "the notebooks' solution cells" if args.edit == "notebooks" else "the modules in assignments/"
+    print(f"wrote the student release to {args.out_dir} ({len(files)} files); students write their code in {where}")
     return 0
 
 
@@ -110,7 +113,7 @@ def cmd_nbgrader(args: argparse.Namespace) -> int:
 
     for name in args.part or []:
         part_named(name)
-    written = nbgrader_course.build_course(Path(args.course_dir), args.part)
+    written = nbgrader_course.build_course(Path(args.course_dir), args.part, edit=args.edit)
     print(f"wrote the nbgrader course in {args.course_dir} ({len(written)} files). Next, there: "
           f"nbgrader generate_assignment {nbgrader_course.ASSIGNMENT}")
     return 0
@@ -186,6 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
     hand_out = commands.add_parser("release", help="write what students get (no solutions, no hidden tests)")
     hand_out.add_argument("out_dir", help="an empty or new folder")
     hand_out.add_argument("--force", action="store_true", help="replace a folder that is not empty")
+    hand_out.add_argument("--edit", choices=solution_cells.EDIT_MODES, default="modules",
+                          help="where students write their code: the .py modules (default) or the notebooks' "
+                               "solution cells")
     hand_out.set_defaults(run=cmd_release)
 
     zipped = commands.add_parser("gradescope", help="build the Gradescope autograder zip")
@@ -195,6 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
     course = commands.add_parser("nbgrader", help="build an nbgrader course directory from the kit")
     course.add_argument("course_dir", help="the course directory (created if needed)")
     course.add_argument("--part", action="append", help="only this part's notebook (repeatable)")
+    course.add_argument("--edit", choices=solution_cells.EDIT_MODES, default="modules",
+                        help="where students write their code: the .py modules beside the notebooks (default) "
+                             "or the notebooks' solution cells")
     course.set_defaults(run=cmd_nbgrader)
 
     make = commands.add_parser("assign", help="generate assignments/ from solutions/")

@@ -27,6 +27,7 @@ from pathlib import Path
 from autograder.grading import (fallback_results, format_report, gradescope_results, grade,
                                 write_json_atomically)
 from autograder.parts import PARTS, part_named
+from autograder.solution_cells import copy_notebooks
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -58,7 +59,9 @@ def build_zip(out: Path) -> list[str]:
 
 def collect_submission(submission: Path, target: Path) -> list[str]:
     """Copy the graded modules from ``submission`` (at its root, or all in one folder
-    below it) into ``target``; return the names found. Nothing else is copied."""
+    below it) into ``target``; return the names found. Besides them only notebooks are
+    copied: in the notebook editing mode they hold the modules, which the grader reads
+    out of them without running anything."""
     found: dict[str, list[Path]] = {}
     for path in submission.rglob("*.py"):
         if path.name in GRADED_FILES and path.is_file() and not path.is_symlink():
@@ -72,6 +75,7 @@ def collect_submission(submission: Path, target: Path) -> list[str]:
         if chosen:
             shutil.copyfile(chosen[0], target / name)
             names.append(name)
+    copy_notebooks(submission, target)
     return names
 
 
@@ -87,7 +91,8 @@ def run(root: Path, run_as: str | None, parts: list[str] | None = None) -> dict:
         found = collect_submission(root / "submission", Path(scratch))
         report = grade(Path(scratch), selected, run_as=run_as)
     results = gradescope_results(report)
-    missing = [name for name in (part.filename for part in selected) if name not in found]
+    missing = [name for name in (part.filename for part in selected)
+               if name not in found and name not in report.from_notebooks]
     if missing:
         results["output"] = (results.get("output", "") + "\n" if results.get("output") else "") + (
             f"Not found in your submission: {', '.join(missing)} (their tests score 0). Upload the files "

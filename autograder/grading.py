@@ -12,6 +12,7 @@ import contextlib
 import io
 import json
 import os
+import shutil
 import tempfile
 import time
 import traceback
@@ -21,6 +22,7 @@ from typing import Any, Iterable
 
 import pytest
 
+from autograder import solution_cells
 from autograder.graders.support import Failure
 from autograder.parts import GRADERS_DIR, PARTS, Part
 from autograder.sandbox import StudentCrash, StudentError
@@ -48,6 +50,11 @@ class Report:
     tests: list[GradedTest] = field(default_factory=list)
     seconds: float = 0.0
     internal_errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the student should know about their submission as a whole (a notebook that
+    could not be read, a module found nowhere)."""
+    from_notebooks: dict[str, str] = field(default_factory=dict)
+    """Module file name -> the notebook whose solution cell it was read from."""
 
     @property
     def score(self) -> float:
@@ -159,10 +166,62 @@ def grader_files(parts: Iterable[Part], visibilities: Iterable[str]) -> list[Pat
 def grade(submission: Path, parts: Iterable[Part] = PARTS,
           visibilities: Iterable[str] = ("public", "hidden"), keyword: str | None = None,
           run_as: str | None = None) -> Report:
-    """Grade ``submission`` (a directory laid out like ``assignments/``); student code runs
-    as the account ``run_as`` if given (the grader must then run as root)."""
+    """Grade ``submission`` (a directory laid out like ``assignments/``, or holding the
+    notebooks of the notebook editing mode); student code runs as the account ``run_as`` if
+    given (the grader must then run as root)."""
     submission = Path(submission).resolve()
     parts = list(parts)
+    with graded_modules(submission, parts) as (folder, extraction, notes):
+        report = _run_tests(folder, parts, visibilities, keyword, run_as)
+    report.submission = str(submission)
+    report.from_notebooks = dict(extraction.sources)
+    for test in report.tests:
+        if test.part in notes and test.status != "passed":
+            test.output = f"{notes[test.part]}\n{test.output}"
+    report.notes = [*notes.values(), *extraction.problems.get("", [])]
+    return report
+
+
+@contextlib.contextmanager
+def graded_modules(submission: Path, parts: list[Part]):
+    """Yield (the folder whose modules are graded, the notebooks' extraction, a note per part).
+
+    A module that a solution cell of one of the submission's notebooks writes (the notebook
+    editing mode, see ``autograder/solution_cells.py``) is taken from the saved cell, over a
+    file of the same name: the cell is its source, and the file is only as new as the last
+    time the cell ran. Nothing is run to read a notebook. Without such notebooks the folder
+    is the submission itself."""
+    graded = [part.filename for part in PARTS]
+    extraction = solution_cells.extract(solution_cells.notebooks_under(submission), graded)
+    if not extraction.modules and not extraction.problems:
+        yield submission, extraction, {}
+        return
+    notes: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="dq-modules-") as scratch:
+        folder = Path(scratch)
+        for name in graded:
+            source = submission / name
+            if name in extraction.modules:
+                # errors="replace": a lone surrogate from the notebook's JSON cannot crash the grader
+                (folder / name).write_text(extraction.modules[name], encoding="utf-8", errors="replace")
+            elif source.is_file() and not source.is_symlink():
+                shutil.copyfile(source, folder / name)
+        for part in parts:
+            problems = extraction.problems.get(part.filename, [])
+            present = (folder / part.filename).exists()
+            if problems:
+                fallback = (f"{part.filename} was graded as the file of that name in your submission."
+                            if present else f"No other {part.filename} was found, so its tests score 0.")
+                notes[part.name] = " ".join([*(f"{problem}." for problem in problems), fallback])
+            elif not present and extraction.modules:
+                notes[part.name] = (f"{part.filename} was not found: no notebook of your submission has the "
+                                    f"cell that writes it (its first line: {solution_cells.MAGIC} "
+                                    f"../assignments/{part.filename}), and no file of that name is in it.")
+        yield folder, extraction, notes
+
+
+def _run_tests(submission: Path, parts: list[Part], visibilities: Iterable[str], keyword: str | None,
+               run_as: str | None) -> Report:
     files = grader_files(parts, list(visibilities))
     collector = _Collector()
     args = [str(path) for path in files] + [
@@ -228,6 +287,7 @@ def format_report(report: Report, show_passed: bool = False) -> str:
             lines.extend(f"         {line}" for line in test.output.splitlines())
     lines.append(f"{'Total':<28} {_fmt(report.score):>5} / {_fmt(report.max_score)}"
                  f"   ({report.seconds:.1f} s)")
+    lines.extend(f"NOTE: {note}" for note in report.notes)
     for error in report.internal_errors:
         lines.append(f"GRADER ERROR: {error}")
     return "\n".join(lines)
@@ -253,8 +313,10 @@ def gradescope_results(report: Report) -> dict[str, Any]:
         "stdout_visibility": "hidden",
         "tests": tests,
     }
+    if report.notes:
+        results["output"] = "\n".join(report.notes)
     if report.internal_errors:
-        results["output"] = "The grader hit an internal error; the course staff has the details."
+        results["output"] = "\n".join([*report.notes, "The grader hit an internal error; the course staff has the details."])
         results["extra_data"] = {"internal_errors": report.internal_errors}
     return results
 

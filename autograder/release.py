@@ -1,4 +1,4 @@
-"""What students get: ``python -m autograder release OUT_DIR``.
+"""What students get: ``python -m autograder release OUT_DIR [--edit modules|notebooks]``.
 
 The release holds the stubs, the provided code, the lecture notes, the notebooks (when
 the kit has them), the public tests with their fixtures and the machinery to run them,
@@ -6,12 +6,21 @@ a student README and ``submit.py``. It leaves out ``solutions/``, the hidden tes
 their fixtures, and the instructor tools that hold hidden inputs (``autograder/cases_*.py``,
 ``autograder/fixtures.py``). ``tests/test_release.py`` proves that nothing of a solution
 block and no hidden test is in it.
+
+``--edit`` says where students write their code. ``modules`` (the default): the stubs in
+``assignments/``, which the notebooks import. ``notebooks``: each part's notebook gets a
+solution cell holding the stub, which writes ``assignments/<part>.py`` when it runs (see
+``autograder/solution_cells.py``); the stubs then say that the cell is their source, and
+``submit.py`` reads the modules out of the saved notebooks.
 """
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from pathlib import Path
 
+from autograder import solution_cells
 from autograder.parts import PARTS
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -23,8 +32,8 @@ WHOLE = ["assignments", "dqkit", "lecture_notes", "notebooks", "autograder/probe
 # Single files copied as they are.
 FILES = ["requirements.txt", "environment.yml", "kit",
          "autograder/__init__.py", "autograder/__main__.py", "autograder/cli.py", "autograder/grading.py",
-         "autograder/parts.py", "autograder/sandbox.py", "autograder/selfcheck.py", "autograder/wire.py",
-         "autograder/worker.py",
+         "autograder/parts.py", "autograder/sandbox.py", "autograder/selfcheck.py", "autograder/solution_cells.py",
+         "autograder/wire.py", "autograder/worker.py",
          "autograder/graders/__init__.py", "autograder/graders/conftest.py", "autograder/graders/support.py",
          "autograder/graders/pytest.ini"]
 CHECK_MODULES = "autograder/graders/*_checks.py"
@@ -45,21 +54,70 @@ def _student_pyproject() -> str:
     return text
 
 
-def _submit_script() -> str:
+def _submit_script(edit: str) -> str:
     template = (TEMPLATES / "submit.py").read_text(encoding="utf-8")
     files = ", ".join(repr(part.filename) for part in PARTS)
-    return template.replace("GRADED_FILES = []", f"GRADED_FILES = [{files}]")
+    return (template.replace("GRADED_FILES = []", f"GRADED_FILES = [{files}]")
+            .replace('EDIT = "modules"', f'EDIT = "{edit}"'))
 
 
-def _student_readme() -> str:
+MODE_SECTION = re.compile(r"<!-- edit: (?P<mode>\w+) -->\n(?P<text>.*?)<!-- end edit -->\n", re.DOTALL)
+
+
+def _student_readme(edit: str, notebooks: dict[str, str]) -> str:
+    """The template with the parts' table and only the sections of the ``edit`` mode."""
     template = (TEMPLATES / "student_README.md").read_text(encoding="utf-8")
-    rows = "\n".join(f"| {index} | `{part.name}` | `assignments/{part.filename}` | `{part.notes}` | "
-                     f"`./kit check {part.name}` |" for index, part in enumerate(PARTS, start=1))
+    template = MODE_SECTION.sub(lambda section: section["text"] if section["mode"] == edit else "", template)
+    rows = "\n".join(f"| {index} | `{part.name}` | `{notebooks[part.name] if edit == 'notebooks' else 'assignments/' + part.filename}` "
+                     f"| `{part.notes}` | `./kit check {part.name}` |" for index, part in enumerate(PARTS, start=1))
     return template.replace("{parts_table}", rows)
 
 
-def write_release(out: Path, force: bool = False) -> list[Path]:
-    """Write the student release into ``out``; return the files written (relative)."""
+def _part_notebooks(out: Path) -> dict[str, str]:
+    """Part -> its notebook in the release (``notebooks/NN_<part>.ipynb``)."""
+    graded = [part.filename for part in PARTS]
+    found = {}
+    for path in sorted((out / "notebooks").glob("*.ipynb")):
+        module = solution_cells.owner(path.name, graded)
+        if module:
+            found[module.removesuffix(".py")] = f"notebooks/{path.name}"
+    return found
+
+
+def _notebook_cell(cell_type: str, cell_id: str, text: str, tags: list[str]) -> dict:
+    cell = {"cell_type": cell_type, "id": cell_id, "metadata": {"tags": tags}, "source": text.splitlines(keepends=True)}
+    if cell_type == "code":
+        cell.update(execution_count=None, outputs=[])
+    return cell
+
+
+def _move_code_into_notebooks(out: Path, notebooks: dict[str, str]) -> None:
+    """Notebook mode: before each part's set-up cell, a solution cell holding its stub,
+    which writes ``assignments/<part>.py`` when run; the stub file is what it writes."""
+    missing = [part.name for part in PARTS if part.name not in notebooks]
+    if missing:
+        raise ReleaseError(f"--edit notebooks needs a notebook per part; none for {', '.join(missing)}")
+    for part in PARTS:
+        module = f"assignments/{part.filename}"
+        stub = (solution_cells.header(notebooks[part.name], module)
+                + (REPO_ROOT / module).read_text(encoding="utf-8"))
+        (out / module).write_text(stub, encoding="utf-8")
+        path = out / notebooks[part.name]
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        cells = notebook["cells"]
+        setup = next(index for index, cell in enumerate(cells) if "setup" in cell["metadata"].get("tags", []))
+        cells[setup:setup] = [
+            _notebook_cell("markdown", "your-code", solution_cells.intro(module), []),
+            _notebook_cell("code", "your-module", solution_cells.cell_source(f"../{module}", stub), ["solution"]),
+        ]
+        path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def write_release(out: Path, force: bool = False, edit: str = "modules") -> list[Path]:
+    """Write the student release into ``out``, for students who write their code in the
+    ``edit`` place (``modules`` or ``notebooks``); return the files written (relative)."""
+    if edit not in solution_cells.EDIT_MODES:
+        raise ReleaseError(f"unknown --edit {edit!r}; choose one of {', '.join(solution_cells.EDIT_MODES)}")
     out = Path(out)
     if out.exists() and any(out.iterdir()):
         if not force:
@@ -74,8 +132,11 @@ def write_release(out: Path, force: bool = False) -> list[Path]:
         target = out / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO_ROOT / name, target)
+    notebooks = _part_notebooks(out)
+    if edit == "notebooks":
+        _move_code_into_notebooks(out, notebooks)
     (out / "pyproject.toml").write_text(_student_pyproject(), encoding="utf-8")
-    (out / "README.md").write_text(_student_readme(), encoding="utf-8")
-    (out / "submit.py").write_text(_submit_script(), encoding="utf-8")
+    (out / "README.md").write_text(_student_readme(edit, notebooks), encoding="utf-8")
+    (out / "submit.py").write_text(_submit_script(edit), encoding="utf-8")
     (out / ".gitignore").write_text(".venv/\n__pycache__/\n*.egg-info/\nsubmission.zip\n", encoding="utf-8")
     return sorted(path.relative_to(out) for path in out.rglob("*") if path.is_file())
