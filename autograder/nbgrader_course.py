@@ -14,7 +14,17 @@
 
 The student modules go beside the notebooks as the stubs of ``assignments/`` (never the
 reference), and ``nbgrader_config.py`` lists them in ``Autograde.exclude_overwriting``, so
-``nbgrader autograde`` does not replace the students' modules with the stubs. nbgrader
+``nbgrader autograde`` does not replace the students' modules with the stubs.
+
+With ``--edit notebooks`` students write their code in the notebooks instead: before its
+set-up cell, each part's notebook gets a solution cell that writes the part's module beside
+it when run (``%%writefile``, see ``autograder/solution_cells.py``). In the source it holds
+the reference, each solution block between nbgrader's ``### BEGIN SOLUTION`` and ``### END
+SOLUTION`` with the block's ``# TODO(student)`` line above them; nbgrader's release keeps
+that line and puts the code stub set in ``nbgrader_config.py`` in place of the block. So the
+source notebooks hold the reference (as every nbgrader source does) and the release does not.
+When grading, ``kit_test`` reads each module out of the saved solution cells of the
+notebooks beside it, so a cell the student did not run still counts. nbgrader
 gives 0 to a test cell that writes to stderr; these cells write nothing there (grading's
 output, and student code's, is captured), so warnings from torch or gymnasium cost nothing.
 """
@@ -24,6 +34,8 @@ import json
 import shutil
 from pathlib import Path
 
+from autograder import solution_cells
+from autograder.assign import nbgrader_source
 from autograder.grading import catalog
 from autograder.notebooks import SOURCES, parse
 from autograder.parts import PARTS, part_named
@@ -59,8 +71,26 @@ def _code(source: str) -> dict:
 def part_of(stem: str) -> str | None:
     """The part a notebook belongs to (its name without the leading number), or None for a
     notebook that is not about one part, such as the silent-bug exercise."""
-    name = stem.split("_", 1)[1]
-    return name if any(part.name == name for part in PARTS) else None
+    module = solution_cells.owner(stem, [part.filename for part in PARTS])
+    return module.removesuffix(".py") if module else None
+
+
+CODE_STUB = 'raise NotImplementedError("fill in the TODO(student) block above")'
+"""What nbgrader's release puts in place of each solution block (notebook editing mode)."""
+
+
+def module_header(stem: str, part: str) -> str:
+    return solution_cells.header(f"{stem}.ipynb", f"{part}.py beside it")
+
+
+def solution_cells_of(stem: str, part: str) -> list[dict]:
+    """Notebook mode: the explanation and the solution cell that holds the part's module."""
+    filename = part_named(part).filename
+    reference = (REPO_ROOT / "solutions" / filename).read_text(encoding="utf-8")
+    module = module_header(stem, part) + nbgrader_source(reference, filename)
+    intro = {"cell_type": "markdown", "metadata": {}, "source": solution_cells.intro(filename)}
+    return [_nbgrader(intro, f"{part}-your-code", locked=True),
+            _nbgrader(_code(solution_cells.cell_source(filename, module)), f"{part}-module", solution=True)]
 
 
 def test_cells(part: str) -> list[dict]:
@@ -76,8 +106,9 @@ def test_cells(part: str) -> list[dict]:
     return cells
 
 
-def source_notebook(path: Path) -> dict:
-    """The nbgrader source version of one notebook source file."""
+def source_notebook(path: Path, edit: str = "modules") -> dict:
+    """The nbgrader source version of one notebook source file, for students who write their
+    code in the ``edit`` place (``modules`` or ``notebooks``)."""
     part = part_of(path.stem)
     cells = []
     for index, cell in enumerate(parse(path.read_text(encoding="utf-8"), str(path))):
@@ -92,6 +123,8 @@ def source_notebook(path: Path) -> dict:
         elif "answer" in tags:
             cells.append(_nbgrader(cell, f"{path.stem}-answer-{index}", grade=True, solution=True, points=1))
         elif "setup" in tags:
+            if edit == "notebooks" and part is not None:
+                cells.extend(solution_cells_of(path.stem, part))
             cells.append(_nbgrader(_code(SETUP), f"{path.stem}-setup", locked=True))
         else:
             cells.append(_nbgrader(cell, f"{path.stem}-cell-{index}", locked=True))
@@ -103,8 +136,10 @@ def source_notebook(path: Path) -> dict:
             "nbformat": 4, "nbformat_minor": 5}
 
 
-def config_text(timeout: int = 900) -> str:
+def config_text(timeout: int = 900, edit: str = "modules") -> str:
     modules = [part.filename for part in PARTS]
+    stub = ("# Solution blocks in the notebooks' module cells become this, under their TODO(student) line.\n"
+            f"c.ClearSolutions.code_stub = {{'python': {CODE_STUB!r}}}\n") if edit == "notebooks" else ""
     return (
         "# nbgrader configuration written by `python -m autograder nbgrader`.\n"
         "c = get_config()  # noqa: F821 - provided by nbgrader\n"
@@ -113,12 +148,15 @@ def config_text(timeout: int = 900) -> str:
         f"c.Autograde.exclude_overwriting = {{{ASSIGNMENT!r}: {modules!r}}}\n"
         "# The first test cell of a part grades the whole part (learning checks included).\n"
         f"c.Execute.timeout = {timeout}\n"
+        + stub
     )
 
 
-def build_course(course: Path, parts: list[str] | None = None) -> list[Path]:
-    """Write the nbgrader course directory (the notebooks of all parts, or of ``parts``);
-    return the files written."""
+def build_course(course: Path, parts: list[str] | None = None, edit: str = "modules") -> list[Path]:
+    """Write the nbgrader course directory (the notebooks of all parts, or of ``parts``), for
+    students who write their code in the ``edit`` place; return the files written."""
+    if edit not in solution_cells.EDIT_MODES:
+        raise ValueError(f"unknown edit mode {edit!r}; choose one of {', '.join(solution_cells.EDIT_MODES)}")
     source = course / "source" / ASSIGNMENT
     if source.exists():
         shutil.rmtree(source)
@@ -128,11 +166,15 @@ def build_course(course: Path, parts: list[str] | None = None) -> list[Path]:
         if parts is not None and part_of(path.stem) not in parts:
             continue
         target = source / f"{path.stem}.ipynb"
-        target.write_text(json.dumps(source_notebook(path), indent=1) + "\n", encoding="utf-8")
+        target.write_text(json.dumps(source_notebook(path, edit), indent=1) + "\n", encoding="utf-8")
         written.append(target)
+    stems = {part_of(path.stem): path.stem for path in SOURCES.glob("*.py")}
     for part in PARTS:
-        shutil.copyfile(REPO_ROOT / "assignments" / part.filename, source / part.filename)
+        stub = (REPO_ROOT / "assignments" / part.filename).read_text(encoding="utf-8")
+        if edit == "notebooks":  # written by the notebook's cell; the header says so
+            stub = module_header(stems[part.name], part.name) + stub
+        (source / part.filename).write_text(stub, encoding="utf-8")
         written.append(source / part.filename)
-    (course / "nbgrader_config.py").write_text(config_text(), encoding="utf-8")
+    (course / "nbgrader_config.py").write_text(config_text(edit=edit), encoding="utf-8")
     written.append(course / "nbgrader_config.py")
     return written

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from autograder import solution_cells
 from autograder.grading import grade
-from autograder.nbgrader_course import ASSIGNMENT, build_course, part_of
+from autograder.nbgrader_course import ASSIGNMENT, CODE_STUB, build_course, part_of
 from autograder.parts import PARTS, part_named
 from tests.mutants import MUTANTS, mutated_source
 
@@ -95,3 +96,55 @@ def test_nbgrader_round_trip_gives_the_kits_scores(tmp_path):
     autograded = json.loads((course / "autograded" / "cy" / ASSIGNMENT / notebooks[0].name).read_text())
     assert any("failed" in "".join(output.get("evalue", "") for output in cell.get("outputs", []))
                for cell in autograded["cells"]), "cy's failing test cell should say what failed"
+
+
+def test_notebook_mode_release_keeps_the_instructions_and_drops_the_reference(tmp_path):
+    """--edit notebooks: the solution cell of the source holds the reference between nbgrader's
+    delimiters; nbgrader's release holds each block's TODO(student) line and the code stub."""
+    course = tmp_path / "course"
+    build_course(course, ["replay_buffer"], edit="notebooks")
+    nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
+    source = course / "source" / ASSIGNMENT / "01_replay_buffer.ipynb"
+    released = course / "release" / ASSIGNMENT / "01_replay_buffer.ipynb"
+    graded = [part.filename for part in PARTS]
+    (module,) = solution_cells.extract([(source.name, source.read_bytes())], graded).modules.values()
+    assert module.count("### BEGIN SOLUTION") == (REPO / "solutions" / "replay_buffer.py").read_text().count(
+        "### BEGIN SOLUTION")
+    (stub,) = solution_cells.extract([(released.name, released.read_bytes())], graded).modules.values()
+    assert "SOLUTION" not in stub
+    def todos(text: str) -> list[str]:
+        return [line.strip() for line in text.splitlines() if line.strip().startswith("# TODO(student):")]
+
+    assert todos(stub) == todos((REPO / "assignments" / "replay_buffer.py").read_text())
+    assert stub.count(CODE_STUB) == len(todos(stub)) > 0
+    compile(stub, "replay_buffer.py", "exec")
+
+
+@pytest.mark.slow
+def test_notebook_mode_round_trip_grades_the_saved_cells(tmp_path):
+    """Two students hand in the notebook without running its cell: one filled it with the
+    reference, one left the stub. nbgrader's scores are the kit's: full marks and zero."""
+    course = tmp_path / "course"
+    build_course(course, ["replay_buffer"], edit="notebooks")
+    nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
+    release = course / "release" / ASSIGNMENT
+    notebook = release / "01_replay_buffer.ipynb"
+    for student in ("ada", "ben"):
+        folder = course / "submitted" / student / ASSIGNMENT
+        shutil.copytree(release, folder)
+        if student == "ada":
+            data = json.loads(notebook.read_text())
+            for cell in data["cells"]:
+                if "".join(cell["source"]).startswith(solution_cells.MAGIC):
+                    cell["source"] = solution_cells.cell_source(
+                        "replay_buffer.py", (REPO / "solutions" / "replay_buffer.py").read_text())
+            (folder / notebook.name).write_text(json.dumps(data))
+        nbgrader(course, "db", "student", "add", student)
+    nbgrader(course, "autograde", ASSIGNMENT)
+    with nbgrader_api.Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        scores = {student: gradebook.find_submission_notebook(notebook.stem, ASSIGNMENT, student)
+                  for student in ("ada", "ben")}
+        kit = {student: grade(course / "submitted" / student / ASSIGNMENT, [part_named("replay_buffer")])
+               for student in ("ada", "ben")}
+        assert scores["ada"].code_score == kit["ada"].score == kit["ada"].max_score > 0
+        assert scores["ben"].code_score == kit["ben"].score == 0
