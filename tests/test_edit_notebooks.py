@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -23,7 +24,7 @@ from nbclient import NotebookClient
 from autograder import solution_cells
 from autograder.assign import nbgrader_source
 from autograder.batch import unpack
-from autograder.gradescope import collect_submission
+from autograder.gradescope import collect_submission, run as run_gradescope
 from autograder.grading import grade, gradescope_results
 from autograder.parts import PARTS, part_named
 from autograder.release import write_release
@@ -229,6 +230,17 @@ def test_zips_and_gradescope_uploads_carry_the_notebooks(class_of_notebooks, tmp
     for copy in (tmp_path / "unpacked", tmp_path / "collected"):
         found = solution_cells.extract(solution_cells.notebooks_under(copy), GRADED)
         assert found.modules == expected.modules and set(found.problems) == {"cem.py"}
+
+
+def test_gradescope_grades_an_upload_of_notebooks(class_of_notebooks, tmp_path):
+    shutil.copytree(class_of_notebooks, tmp_path / "submission" / "notebooks")
+    results = run_gradescope(tmp_path, run_as=None, parts=["target_network", "cem"])
+    validate_results(results)
+    assert json.loads((tmp_path / "results" / "results.json").read_text()) == results
+    assert "Not found in your submission: cem.py" in results["output"]
+    assert "target_network.py" not in results["output"].partition("Not found")[2]
+    assert results["score"] == sum(test["max_score"] for test in results["tests"]
+                                   if test["name"].startswith("target_network")) > 0
 
 
 def test_cli_grades_a_folder_of_notebooks(class_of_notebooks, tmp_path):
