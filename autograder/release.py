@@ -68,8 +68,10 @@ def _student_readme(edit: str, notebooks: dict[str, str]) -> str:
     """The template with the parts' table and only the sections of the ``edit`` mode."""
     template = (TEMPLATES / "student_README.md").read_text(encoding="utf-8")
     template = MODE_SECTION.sub(lambda section: section["text"] if section["mode"] == edit else "", template)
-    rows = "\n".join(f"| {index} | `{part.name}` | `{notebooks[part.name] if edit == 'notebooks' else 'assignments/' + part.filename}` "
-                     f"| `{part.notes}` | `./kit check {part.name}` |" for index, part in enumerate(PARTS, start=1))
+    files = {part.name: notebooks[part.name] if edit == "notebooks" else f"assignments/{part.filename}"
+             for part in PARTS}
+    rows = "\n".join(f"| {index} | `{part.name}` | `{files[part.name]}` | `{part.notes}` | `./kit check {part.name}` |"
+                     for index, part in enumerate(PARTS, start=1))
     return template.replace("{parts_table}", rows)
 
 
