@@ -8,6 +8,10 @@ Writes PNGs into ``lecture_notes/figures/`` (the notes embed them):
   environment steps, the median and the range over seeds;
 - ``pendulum_agents.png``: the same for DDPG, NAF and sampling-based Q-learning on
   Pendulum-v1;
+- ``online_to_dqn.png``: from online Q-learning to the course's DQN on CartPole-v1, adding a
+  replay buffer, a target network, then Polyak averaging and double-DQN targets;
+- ``target_lag.png``: the parameter distance between the online and the target network
+  during a CartPole run, with hard copies and with Polyak averaging;
 - ``overestimation.png``: the start state's predicted value max_a Q(s_0, a) during training,
   with DQN and with double-DQN targets (classic settings: hard target updates), against the
   discounted return the greedy policies actually collect, on a corridor whose every action is
@@ -16,6 +20,10 @@ Writes PNGs into ``lecture_notes/figures/`` (the notes embed them):
   reward back to the start of a chain;
 - ``maximizers.png``: the gap to the true maximum of random shooting, CEM and CMA-ES (from
   ``cma``) at equal numbers of critic evaluations, on rotated quadratics in 4 dimensions.
+
+The course-config bands of the first two figures are also stored in
+``dqkit/reference_curves/`` (one JSON file per agent), so that a student's own run can be
+drawn against them: ``dqkit.plotting.plot_against_reference``.
 
 Training runs are spread over two processes (one per core, one torch thread each). A run
 stops when it solves its task; its curve is then held at its last value, so every seed's
@@ -39,6 +47,20 @@ REPO = Path(__file__).resolve().parent.parent
 FIGURES = REPO / "lecture_notes" / "figures"
 AGENTS = {"DQN": ("dqn_loop", "DQNConfig"), "DDPG": ("ddpg", "DDPGConfig"), "NAF": ("naf", "NAFConfig"),
           "sampled Q-learning": ("sampled_q", "SampledQConfig")}
+REFERENCE_CURVE_NAMES = {"DQN": "cartpole_dqn", "DDPG": "pendulum_ddpg", "NAF": "pendulum_naf",
+                         "sampled Q-learning": "pendulum_sampled_q"}
+ONLINE_TO_DQN = {
+    "online Q-learning": dict(buffer_capacity=1, batch_size=1, target_update="hard", target_update_every=1,
+                              double_q=False),
+    "+ replay buffer": dict(target_update="hard", target_update_every=1, double_q=False),
+    "+ target network (hard copy every 500 steps)": dict(target_update="hard", target_update_every=500,
+                                                         double_q=False),
+    "+ Polyak averaging, double-DQN targets": {},
+}
+"""From online Q-learning to the course's DQN on CartPole-v1, one change at a time: DQNConfig
+overrides (everything else is the course config). A target network copied after every step
+is, in effect, no target network; a buffer of one transition sampled in batches of one is
+online Q-learning."""
 
 
 def use_reference() -> None:
@@ -49,14 +71,17 @@ def use_reference() -> None:
     torch.set_num_threads(1)
 
 
-def train_run(job: tuple[str, int]) -> tuple[str, int, list[tuple[int, float]], int]:
-    """One training run of the reference: (agent, seed, evaluations, budget)."""
-    agent, seed = job
+def train_run(job: tuple[str, str, int, dict]) -> tuple[str, str, list, int, int, list]:
+    """One training run of the reference, job = (figure, label, seed, config overrides);
+    returns (figure, label, evaluations, budget, eval_every, logged mean predicted Q-values)."""
+    figure, label, seed, overrides = job
     use_reference()
-    module_name, config_name = AGENTS[agent]
+    module_name, config_name = AGENTS["DQN" if figure == "online_to_dqn" else label]
     module = importlib.import_module(module_name)
-    config = getattr(module, config_name)(seed=seed, progress=False)
-    return agent, seed, list(module.train(config).evaluations), config.total_steps
+    config = getattr(module, config_name)(seed=seed, progress=False, **overrides)
+    result = module.train(config)
+    q_values = [(row["global_step"], row["losses/q_values"]) for row in result.logger.rows if "losses/q_values" in row]
+    return figure, label, list(result.evaluations), config.total_steps, config.eval_every, q_values
 
 
 def band(runs: list[list[tuple[int, float]]], budget: int, every: int) -> tuple[np.ndarray, np.ndarray]:
@@ -72,44 +97,138 @@ def band(runs: list[list[tuple[int, float]]], budget: int, every: int) -> tuple[
     return steps, table
 
 
-def plot_bands(axes, results: dict[str, list], budgets: dict[str, int], threshold: float, every: int) -> None:
-    for agent, runs in results.items():
-        steps, table = band(runs, budgets[agent], every)
-        evaluated = ~np.all(np.isnan(table), axis=0)  # before the first evaluation, nothing to draw
-        steps, table = steps[evaluated], table[:, evaluated]
-        median = np.nanmedian(table, axis=0)
-        axes.plot(steps, median, label=f"{agent} (median of {len(runs)} seeds)")
-        axes.fill_between(steps, np.nanmin(table, axis=0), np.nanmax(table, axis=0), alpha=0.2)
+def reference_curve(name: str, title: str, runs: list, budget: int, every: int, threshold: float):
+    from dqkit.plotting import ReferenceCurve
+
+    steps, table = band(runs, budget, every)
+    last_evaluation = max(evaluations[-1][0] for evaluations in runs)
+    # Nothing to draw before the first evaluation, nor once every run has stopped.
+    drawn = ~np.all(np.isnan(table), axis=0) & (steps <= last_evaluation)
+    steps, table = steps[drawn], table[:, drawn]
+    return ReferenceCurve(name=name, title=title, threshold=threshold, seeds=len(runs),
+                          steps=[int(step) for step in steps], median=np.nanmedian(table, axis=0).tolist(),
+                          low=np.nanmin(table, axis=0).tolist(), high=np.nanmax(table, axis=0).tolist())
+
+
+def plot_curves(axes, curves: dict, threshold: float) -> None:
+    for label, curve in curves.items():
+        axes.plot(curve.steps, curve.median, label=f"{label} (median of {curve.seeds} seeds)")
+        axes.fill_between(curve.steps, curve.low, curve.high, alpha=0.2)
     axes.axhline(threshold, color="black", linestyle="--", label="solved")
     axes.set_xlabel("environment steps")
     axes.set_ylabel("greedy evaluation return")
-    axes.legend(loc="lower right")
+    axes.legend(loc="lower right", fontsize=8)
+
+
+def learning_jobs(seeds: int, names: list[str]) -> list[tuple[str, str, int, dict]]:
+    labels = {"cartpole_dqn": ["DQN"], "pendulum_agents": ["DDPG", "NAF", "sampled Q-learning"],
+              "online_to_dqn": list(ONLINE_TO_DQN)}
+    return [(figure, label, seed, ONLINE_TO_DQN.get(label, {}) if figure == "online_to_dqn" else {})
+            for figure in labels if figure in names for label in labels[figure] for seed in range(seeds)]
 
 
 def learning_figures(seeds: int, names: list[str]) -> None:
-    wanted = [agent for agent in AGENTS if (agent == "DQN" and "cartpole_dqn" in names)
-              or (agent != "DQN" and "pendulum_agents" in names)]
-    if not wanted:
+    """The figures of training runs (all of them in one pool, so both cores stay busy); the
+    course-config bands are also stored for ``dqkit.plotting.plot_against_reference``."""
+    jobs = learning_jobs(seeds, names)
+    if not jobs:
         return
     with Pool(2) as pool:
-        runs = pool.map(train_run, [(agent, seed) for agent in wanted for seed in range(seeds)])
-    results: dict[str, list] = {}
-    budgets: dict[str, int] = {}
-    for agent, _, evaluations, budget in runs:
-        results.setdefault(agent, []).append(evaluations)
-        budgets[agent] = budget
-    if "DQN" in results:
+        runs = pool.map(train_run, jobs)
+    grouped: dict[tuple[str, str], list] = {}
+    settings: dict[tuple[str, str], tuple[int, int]] = {}
+    q_values: dict[str, list] = {}
+    for figure, label, evaluations, budget, every, logged_q_values in runs:
+        grouped.setdefault((figure, label), []).append(evaluations)
+        settings[figure, label] = (budget, every)
+        if figure == "online_to_dqn":
+            q_values.setdefault(label, []).append(logged_q_values)
+
+    def curves(figure: str, threshold: float, title: str) -> dict:
+        return {label: reference_curve(REFERENCE_CURVE_NAMES.get(label, label), title.format(label=label),
+                                       grouped[figure, label], *settings[figure, label], threshold)
+                for (name, label) in grouped if name == figure}
+
+    if "cartpole_dqn" in names:
+        dqn = curves("cartpole_dqn", 475.0, "DQN (course config) on CartPole-v1")
+        dqn["DQN"].save()
         figure, axes = plt.subplots(figsize=(7, 3.5))
-        plot_bands(axes, {"DQN": results["DQN"]}, budgets, 475.0, 500)
+        plot_curves(axes, dqn, 475.0)
         axes.set_title("DQN (course config) on CartPole-v1; band: range over seeds")
         save(figure, "cartpole_dqn.png")
-    pendulum = {agent: runs for agent, runs in results.items() if agent != "DQN"}
-    if pendulum:
+    if "pendulum_agents" in names:
+        pendulum = curves("pendulum_agents", -200.0, "{label} (course config) on Pendulum-v1")
+        for curve in pendulum.values():
+            curve.save()
         figure, axes = plt.subplots(figsize=(7, 3.5))
-        plot_bands(axes, pendulum, budgets, -200.0, 1_000)
+        plot_curves(axes, pendulum, -200.0)
         axes.set_xlim(0, 12_000)
         axes.set_title("Pendulum-v1 (course configs); bands: range over seeds")
         save(figure, "pendulum_agents.png")
+    if "online_to_dqn" in names:
+        online_to_dqn_figure(curves("online_to_dqn", 475.0, "{label}"),
+                             {label: runs for (name, label), runs in grouped.items() if name == "online_to_dqn"},
+                             q_values)
+
+
+def online_to_dqn_figure(curves: dict, evaluations: dict[str, list], q_values: dict[str, list]) -> None:
+    """Left: greedy evaluation return; right: the median over seeds of the mean predicted
+    Q-value of the minibatches (logged every 1,000 steps), on a symmetric log scale, against
+    the largest value any CartPole state can have. Prints each setting's solved seeds and
+    largest predicted Q-value."""
+    figure, (returns, values) = plt.subplots(1, 2, figsize=(11, 4.2))
+    plot_curves(returns, curves, 475.0)
+    returns.get_legend().remove()
+    returns.set_title("greedy evaluation return; bands: range over seeds", fontsize=10)
+    budget = max(curve.steps[-1] for curve in curves.values())
+    for label, runs in q_values.items():
+        steps, table = band(runs, budget, 1_000)
+        values.plot(steps, np.nanmedian(table, axis=0), label=label)
+        solved = sum(any(value >= 475.0 for _, value in run) for run in evaluations[label])
+        print(f"{label}: solved {solved} of {len(runs)} seeds; largest mean predicted Q {np.nanmax(table):.3g}")
+    values.axhline(100.0, color="black", linestyle=":", label="largest true value, 1 / (1 - gamma) = 100")
+    values.set_yscale("symlog", linthresh=10)
+    values.set_ylim(-1, 1e9)  # the medians are never negative; symlog's default range wastes half the panel
+    values.set_xlabel("environment steps")
+    values.set_ylabel("mean predicted Q on the minibatches")
+    values.set_title("predicted Q-values, median of the seeds (symmetric log scale)", fontsize=10)
+    handles, labels = values.get_legend_handles_labels()
+    figure.legend(handles, labels, loc="lower center", ncol=3, fontsize=8)
+    figure.suptitle("From online Q-learning to DQN on CartPole-v1, one change at a time", fontsize=11)
+    figure.tight_layout(rect=(0, 0.1, 1, 1))
+    save(figure, "online_to_dqn.png", layout=False)
+
+
+def target_lag_figure() -> None:
+    """How far the target network trails the online one, with hard copies every 500 steps
+    and with Polyak averaging (tau = 0.01), in one CartPole run each (seed 0). The distance
+    is recorded at every gradient step by wrapping the loop's ``compute_targets``."""
+    use_reference()
+    import dqn_loop
+    import torch
+
+    plain_compute_targets = dqn_loop.compute_targets
+    figure, axes = plt.subplots(figsize=(7, 3.5))
+    for label, overrides in (("hard copy every 500 steps", dict(target_update="hard", target_update_every=500)),
+                             ("Polyak averaging, tau = 0.01", dict(target_update="polyak", tau=0.01))):
+        distances: list[float] = []
+
+        def recording_compute_targets(batch, q_network, target_network, gamma, double_q):
+            with torch.no_grad():
+                distances.append(float(torch.sqrt(sum(((online - target) ** 2).sum() for online, target in zip(
+                    q_network.parameters(), target_network.parameters())))))
+            return plain_compute_targets(batch, q_network, target_network, gamma, double_q)
+
+        dqn_loop.compute_targets = recording_compute_targets
+        config = dqn_loop.DQNConfig(seed=0, total_steps=4_000, solved_return=None, progress=False, **overrides)
+        dqn_loop.train(config)
+        axes.plot(np.arange(len(distances)) + config.learning_starts, distances, label=label)
+    dqn_loop.compute_targets = plain_compute_targets
+    axes.set_xlabel("environment steps (one gradient step each)")
+    axes.set_ylabel(r"parameter distance $\|\phi - \phi'\|$")
+    axes.set_title("How far the target network trails the online network (DQN on CartPole-v1, seed 0)", fontsize=9)
+    axes.legend()
+    save(figure, "target_lag.png")
 
 
 OVERESTIMATION_SETTINGS = dict(target_update="hard", learning_rate_end=1e-3, solved_return=None,
@@ -207,15 +326,17 @@ def maximizers_figure() -> None:
     save(figure, "maximizers.png")
 
 
-def save(figure, name: str) -> None:
+def save(figure, name: str, layout: bool = True) -> None:
     FIGURES.mkdir(exist_ok=True)
-    figure.tight_layout()
+    if layout:
+        figure.tight_layout()
     figure.savefig(FIGURES / name, dpi=110)
     plt.close(figure)
     print(f"wrote lecture_notes/figures/{name}")
 
 
-FIGURE_NAMES = ["cartpole_dqn", "pendulum_agents", "overestimation", "n_step_chain", "maximizers"]
+FIGURE_NAMES = ["cartpole_dqn", "pendulum_agents", "online_to_dqn", "target_lag", "overestimation",
+                "n_step_chain", "maximizers"]
 
 
 def main() -> None:
@@ -224,6 +345,8 @@ def main() -> None:
     parser.add_argument("--only", nargs="+", choices=FIGURE_NAMES, default=FIGURE_NAMES)
     args = parser.parse_args()
     learning_figures(args.seeds, args.only)
+    if "target_lag" in args.only:
+        target_lag_figure()
     if "overestimation" in args.only:
         overestimation_figure(args.seeds)
     if "n_step_chain" in args.only:

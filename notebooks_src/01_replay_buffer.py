@@ -11,6 +11,8 @@
 # **Your task:** fill in the `TODO(student)` blocks of `assignments/replay_buffer.py`, then
 # run this notebook from the top. The first cell makes your modules importable; the second
 # runs the part's public tests on them, in a separate process, and says what is wrong.
+# (If your course has you write your code in the notebooks, fill in this notebook's solution
+# cell instead: running it writes that file.)
 
 # %% tags: setup
 import sys

@@ -11,6 +11,8 @@
 # **Your task:** fill in the `TODO(student)` blocks of `assignments/dqn.py`
 # (`epsilon_greedy`, `linear_schedule`, `dqn_targets`, `td_loss`, `update_q_network`),
 # then run this notebook from the top.
+# (If your course has you write your code in the notebooks, fill in this notebook's solution
+# cell instead: running it writes that file.)
 
 # %% tags: setup
 import sys

@@ -10,6 +10,8 @@
 # **Your task:** fill in the `TODO(student)` blocks of `train` in `assignments/dqn_loop.py`,
 # then run this notebook from the top. The loop uses your modules of parts 1 to 3 and 5
 # (`double_dqn`), so make their checks pass first.
+# (If your course has you write your code in the notebooks, fill in this notebook's solution
+# cell instead: running it writes that file.)
 
 # %% tags: setup
 import sys
@@ -18,7 +20,7 @@ import matplotlib.pyplot as plt
 import torch
 
 from autograder.selfcheck import check, modules_dir
-from dqkit.plotting import describe_run, plot_run
+from dqkit.plotting import describe_run, plot_against_reference, plot_run
 
 torch.set_num_threads(1)  # networks this small train faster on one thread than on several
 
@@ -44,10 +46,18 @@ check("dqn_loop")
 # seconds on a laptop core for a correct loop. Every metric is also kept in
 # `result.logger.rows`, under namespaced names (`charts/episodic_return`,
 # `losses/td_loss`, ...); set `log_path` to write them to a CSV file.
+#
+# On the right, your run's greedy evaluations are drawn over the reference solution's band:
+# the median and the range of five of its seeds, with the same config. Five runs do not
+# cover every run a correct implementation can give, so a curve may leave the band now and
+# then, mostly early; a curve that stays far below it to the end points to a bug that the
+# checks above did not catch.
 
 # %% tags: demo
 result = train(DQNConfig(seed=0))
-plot_run(result, threshold=475, title="DQN on CartPole-v1")
+figure, (left, right) = plt.subplots(1, 2, figsize=(13, 3.5))
+plot_run(result, threshold=475, title="DQN on CartPole-v1", axes=left)
+plot_against_reference(result, "cartpole_dqn", axes=right)
 plt.show()
 print(describe_run(result))
 

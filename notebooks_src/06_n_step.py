@@ -10,6 +10,8 @@
 #
 # **Your task:** fill in the `TODO(student)` block of `assignments/n_step.py`, then run this
 # notebook from the top.
+# (If your course has you write your code in the notebooks, fill in this notebook's solution
+# cell instead: running it writes that file.)
 
 # %% tags: setup
 import sys

@@ -9,6 +9,8 @@
 # **Your task:** fill in the `TODO(student)` blocks of `assignments/ddpg.py`, then run this
 # notebook from the top. Training uses your `replay_buffer` and `target_network`, so
 # make their checks pass first.
+# (If your course has you write your code in the notebooks, fill in this notebook's solution
+# cell instead: running it writes that file.)
 
 # %% tags: setup
 import sys
@@ -17,7 +19,7 @@ import matplotlib.pyplot as plt
 import torch
 
 from autograder.selfcheck import check, modules_dir
-from dqkit.plotting import describe_run, plot_run
+from dqkit.plotting import describe_run, plot_against_reference, plot_run
 
 torch.set_num_threads(1)  # networks this small train faster on one thread than on several
 sys.path.insert(0, str(modules_dir()))  # your modules: assignments/, or the folder in $DQKIT_MODULES
@@ -38,10 +40,18 @@ check("ddpg")
 # `DDPGConfig` trains until a greedy evaluation (the same 10 start states in every run)
 # averages $-200$ or better, or 20,000 steps have passed: about 5 seconds on a laptop core for
 # a correct implementation. The first 1,000 steps act at random to fill the buffer.
+#
+# On the right, your run's greedy evaluations are drawn over the reference solution's band:
+# the median and the range of five of its seeds, with the same config. Five runs do not
+# cover every run a correct implementation can give, so a curve may leave the band now and
+# then, mostly early; a curve that stays far below it to the end points to a bug that the
+# checks above did not catch.
 
 # %% tags: demo
 result = train(DDPGConfig(seed=0))
-plot_run(result, threshold=-200, title="DDPG on Pendulum-v1")
+figure, (left, right) = plt.subplots(1, 2, figsize=(13, 3.5))
+plot_run(result, threshold=-200, title="DDPG on Pendulum-v1", axes=left)
+plot_against_reference(result, "pendulum_ddpg", axes=right)
 plt.show()
 print(describe_run(result))
 
