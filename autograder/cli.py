@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograder {grade,check,grade-all,release,gradescope,nbgrader,assign,notebooks,fixtures} ...``."""
+"""Command line: ``python -m autograder {grade,check,curve,grade-all,release,gradescope,nbgrader,assign,notebooks,fixtures} ...``."""
 from __future__ import annotations
 
 import argparse
@@ -48,6 +48,19 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     part_named(args.part)  # an unknown part is an error before the directory is looked at
     return 0 if check(args.part, _submission(args.directory)) else 1
+
+
+def cmd_curve(args: argparse.Namespace) -> int:
+    from autograder.curve import CurveError, draw
+
+    out = Path(args.out or f"curves/{args.part}_seed{args.seed}.png")
+    try:
+        summary = draw(args.part, Path(args.directory), args.seed, out)
+    except CurveError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"{args.part}, seed {args.seed}: {summary}\nwrote {out} (your run over the reference's band)")
+    return 0
 
 
 def cmd_grade_all(args: argparse.Namespace) -> int:
@@ -177,6 +190,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("part", help=f"one of: {', '.join(p.name for p in PARTS)}")
     check.add_argument("directory", nargs="?", default="assignments")
     check.set_defaults(run=cmd_check)
+
+    curve = commands.add_parser("curve", help="train your learning part and plot it over the reference's band")
+    curve.add_argument("part", help="one of: dqn_loop, sampled_q, naf, ddpg")
+    curve.add_argument("directory", nargs="?", default="assignments")
+    curve.add_argument("--seed", type=int, default=0, help="training seed (default 0)")
+    curve.add_argument("--out", help="the PNG to write (default: curves/PART_seedN.png)")
+    curve.set_defaults(run=cmd_curve)
 
     everyone = commands.add_parser("grade-all", help="grade a folder of submissions into a gradebook")
     everyone.add_argument("submissions", help="folder with one sub-folder or .zip per student")

@@ -102,3 +102,15 @@ def plot_against_reference(result: Any, reference: str, label: str = "your run",
     axes.set_title(curve.title)
     axes.legend(loc="best")
     return axes
+
+
+def compare_to_reference(result: Any, reference: str, title: str = ""):
+    """Two panels side by side: the run itself (``plot_run``, with the band's threshold) and
+    the run over the reference band ``reference`` (``plot_against_reference``). Returns the
+    matplotlib figure."""
+    threshold = load_reference_curve(reference).threshold
+    figure, (left, right) = plt.subplots(1, 2, figsize=(13, 3.5))
+    plot_run(result, threshold=threshold, title=title, axes=left)
+    plot_against_reference(result, reference, axes=right)
+    figure.tight_layout()
+    return figure

@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt
 import torch
 
 from autograder.selfcheck import check, modules_dir
-from dqkit.plotting import describe_run, plot_against_reference, plot_run
+from dqkit.plotting import compare_to_reference, describe_run
 
 torch.set_num_threads(1)  # networks this small train faster on one thread than on several
 
@@ -55,9 +55,7 @@ check("dqn_loop")
 
 # %% tags: demo
 result = train(DQNConfig(seed=0))
-figure, (left, right) = plt.subplots(1, 2, figsize=(13, 3.5))
-plot_run(result, threshold=475, title="DQN on CartPole-v1", axes=left)
-plot_against_reference(result, "cartpole_dqn", axes=right)
+compare_to_reference(result, "cartpole_dqn", title="DQN on CartPole-v1")
 plt.show()
 print(describe_run(result))
 

@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt
 import torch
 
 from autograder.selfcheck import check, modules_dir
-from dqkit.plotting import describe_run, plot_against_reference, plot_run
+from dqkit.plotting import compare_to_reference, describe_run
 
 torch.set_num_threads(1)  # networks this small train faster on one thread than on several
 sys.path.insert(0, str(modules_dir()))  # your modules: assignments/, or the folder in $DQKIT_MODULES
@@ -49,9 +49,7 @@ check("sampled_q")
 
 # %% tags: demo
 result = train(SampledQConfig(seed=0))
-figure, (left, right) = plt.subplots(1, 2, figsize=(13, 3.5))
-plot_run(result, threshold=-200, title="Sampled Q-learning on Pendulum-v1", axes=left)
-plot_against_reference(result, "pendulum_sampled_q", axes=right)
+compare_to_reference(result, "pendulum_sampled_q", title="Sampled Q-learning on Pendulum-v1")
 plt.show()
 print(describe_run(result))
 

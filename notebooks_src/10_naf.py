@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt
 import torch
 
 from autograder.selfcheck import check, modules_dir
-from dqkit.plotting import describe_run, plot_against_reference, plot_run
+from dqkit.plotting import compare_to_reference, describe_run
 
 torch.set_num_threads(1)  # networks this small train faster on one thread than on several
 sys.path.insert(0, str(modules_dir()))  # your modules: assignments/, or the folder in $DQKIT_MODULES
@@ -50,9 +50,7 @@ check("naf")
 
 # %% tags: demo
 result = train(NAFConfig(seed=0))
-figure, (left, right) = plt.subplots(1, 2, figsize=(13, 3.5))
-plot_run(result, threshold=-200, title="NAF on Pendulum-v1", axes=left)
-plot_against_reference(result, "pendulum_naf", axes=right)
+compare_to_reference(result, "pendulum_naf", title="NAF on Pendulum-v1")
 plt.show()
 print(describe_run(result))
 

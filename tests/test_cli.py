@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -50,3 +52,25 @@ def test_unknown_part_and_missing_directory_are_clear_errors(tmp_path):
     assert completed.returncode != 0 and "is not a directory" in completed.stderr
     completed = run("grade", str(tmp_path))
     assert completed.returncode != 0 and "holds none of the graded files" in completed.stderr
+
+
+def test_curve_of_a_part_without_a_learning_run_names_those_with_one():
+    completed = run("curve", "replay_buffer")
+    assert completed.returncode == 1
+    assert "choose one of: dqn_loop, sampled_q, naf, ddpg" in completed.stderr
+
+
+def test_curve_of_the_stubs_says_not_implemented_without_a_traceback(tmp_path):
+    completed = run("curve", "ddpg", "--out", str(tmp_path / "ddpg.png"))  # default: assignments/
+    assert completed.returncode == 1
+    assert "not implemented yet" in completed.stderr and "check ddpg" in completed.stderr
+    assert "Traceback" not in completed.stderr and not (tmp_path / "ddpg.png").exists()
+
+
+@pytest.mark.slow
+def test_curve_of_the_reference_draws_a_solved_run(tmp_path):
+    out = tmp_path / "curve.png"
+    completed = run("curve", "ddpg", "solutions", "--seed", "1", "--out", str(out))
+    assert completed.returncode == 0, completed.stderr
+    assert "ddpg, seed 1: solved at" in completed.stdout
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -42,7 +42,7 @@ def test_a_stored_band_is_well_formed(name):
 def test_notebooks_draw_against_stored_bands_only():
     named = set()
     for path in (REPO / "notebooks_src").glob("*.py"):
-        named |= set(re.findall(r"plot_against_reference\(\w+, \"(\w+)\"", path.read_text()))
+        named |= set(re.findall(r"compare_to_reference\(\w+, \"(\w+)\"", path.read_text()))
     assert named, "no notebook draws a run against a reference band"
     assert named <= set(reference_curve_names())
 

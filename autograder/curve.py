@@ -1,0 +1,66 @@
+"""``python -m autograder curve PART``: train your learning part with the course's config and
+save its learning curve, drawn over the reference solution's band, as a PNG.
+
+This runs your code in this process, on your machine, like the notebooks do (grading runs it
+in a sandbox instead). It is the notebooks' "see it learn" cell for those who work without
+Jupyter.
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class LearningRun:
+    config: str
+    """The part's config dataclass; its defaults are the course's config."""
+    reference: str
+    """The band in ``dqkit/reference_curves/``."""
+    title: str
+
+
+LEARNING_RUNS = {
+    "dqn_loop": LearningRun("DQNConfig", "cartpole_dqn", "DQN on CartPole-v1"),
+    "sampled_q": LearningRun("SampledQConfig", "pendulum_sampled_q", "Sampled Q-learning on Pendulum-v1"),
+    "naf": LearningRun("NAFConfig", "pendulum_naf", "NAF on Pendulum-v1"),
+    "ddpg": LearningRun("DDPGConfig", "pendulum_ddpg", "DDPG on Pendulum-v1"),
+}
+
+
+class CurveError(Exception):
+    """Why no curve could be drawn, in the student's terms."""
+
+
+def draw(part: str, modules: Path, seed: int, out: Path) -> str:
+    """Train ``part`` from the modules in ``modules`` with seed ``seed``, save the figure to
+    ``out``, and return one line on how the run went. Raises CurveError."""
+    if part not in LEARNING_RUNS:
+        raise CurveError(f"{part!r} has no learning run; choose one of: {', '.join(LEARNING_RUNS)}")
+    if not (modules / f"{part}.py").is_file():
+        raise CurveError(f"{modules / f'{part}.py'} does not exist; pass the folder that holds your modules")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import torch
+
+    from dqkit.plotting import compare_to_reference, describe_run
+
+    torch.set_num_threads(1)  # networks this small train faster on one thread than on several
+    sys.path.insert(0, str(modules.resolve()))
+    run = LEARNING_RUNS[part]
+    try:
+        module = importlib.import_module(part)
+        result = module.train(getattr(module, run.config)(seed=seed))
+    except NotImplementedError as error:
+        raise CurveError(f"not implemented yet: {error}. Run `python -m autograder check {part}` "
+                         "and the checks of the parts it uses first.") from None
+    except Exception:
+        raise CurveError(f"your {part} crashed while training:\n{traceback.format_exc()}") from None
+    figure = compare_to_reference(result, run.reference, title=f"{run.title}, seed {seed}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(out, dpi=100)
+    return describe_run(result)
