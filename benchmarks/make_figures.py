@@ -162,7 +162,6 @@ def learning_figures(seeds: int, names: list[str]) -> None:
             curve.save()
         figure, axes = plt.subplots(figsize=(7, 3.5))
         plot_curves(axes, pendulum, -200.0)
-        axes.set_xlim(0, 12_000)
         axes.set_title("Pendulum-v1 (course configs); bands: range over seeds")
         save(figure, "pendulum_agents.png")
     if "online_to_dqn" in names:
