@@ -43,12 +43,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from autograder.curve import LEARNING_RUNS  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
 FIGURES = REPO / "lecture_notes" / "figures"
-AGENTS = {"DQN": ("dqn_loop", "DQNConfig"), "DDPG": ("ddpg", "DDPGConfig"), "NAF": ("naf", "NAFConfig"),
-          "sampled Q-learning": ("sampled_q", "SampledQConfig")}
-REFERENCE_CURVE_NAMES = {"DQN": "cartpole_dqn", "DDPG": "pendulum_ddpg", "NAF": "pendulum_naf",
-                         "sampled Q-learning": "pendulum_sampled_q"}
+AGENTS = {"DQN": "dqn_loop", "DDPG": "ddpg", "NAF": "naf", "sampled Q-learning": "sampled_q"}
+"""Figure label -> part; each part's config class and stored band are in ``LEARNING_RUNS``."""
 ONLINE_TO_DQN = {
     "online Q-learning": dict(buffer_capacity=1, batch_size=1, target_update="hard", target_update_every=1,
                               double_q=False),
@@ -76,9 +76,9 @@ def train_run(job: tuple[str, str, int, dict]) -> tuple[str, str, list, int, int
     returns (figure, label, evaluations, budget, eval_every, logged mean predicted Q-values)."""
     figure, label, seed, overrides = job
     use_reference()
-    module_name, config_name = AGENTS["DQN" if figure == "online_to_dqn" else label]
-    module = importlib.import_module(module_name)
-    config = getattr(module, config_name)(seed=seed, progress=False, **overrides)
+    part = AGENTS["DQN" if figure == "online_to_dqn" else label]
+    module = importlib.import_module(part)
+    config = getattr(module, LEARNING_RUNS[part].config)(seed=seed, progress=False, **overrides)
     result = module.train(config)
     q_values = [(row["global_step"], row["losses/q_values"]) for row in result.logger.rows if "losses/q_values" in row]
     return figure, label, list(result.evaluations), config.total_steps, config.eval_every, q_values
@@ -145,7 +145,8 @@ def learning_figures(seeds: int, names: list[str]) -> None:
             q_values.setdefault(label, []).append(logged_q_values)
 
     def curves(figure: str, threshold: float, title: str) -> dict:
-        return {label: reference_curve(REFERENCE_CURVE_NAMES.get(label, label), title.format(label=label),
+        return {label: reference_curve(LEARNING_RUNS[AGENTS[label]].reference if label in AGENTS else label,
+                                       title.format(label=label),
                                        grouped[figure, label], *settings[figure, label], threshold)
                 for (name, label) in grouped if name == figure}
 
