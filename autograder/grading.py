@@ -25,7 +25,7 @@ import pytest
 from autograder import solution_cells
 from autograder.graders.support import Failure
 from autograder.parts import GRADERS_DIR, PARTS, Part
-from autograder.sandbox import StudentCrash, StudentError
+from autograder.sandbox import StudentCrash, StudentError, Worker
 
 GRADESCOPE_VISIBILITY = {"public": "visible", "hidden": "after_published"}
 
@@ -96,6 +96,19 @@ def student_message(error: BaseException) -> tuple[str, str]:
               if "_pytest" not in frame.filename and "pluggy" not in frame.filename]
     detail = "".join(traceback.format_list(frames[-4:])) + f"{type(error).__name__}: {error}"
     return "error", f"Internal grader error ({type(error).__name__}); please tell the course staff.\n{detail}"
+
+
+class _StudentFixture:
+    """pytest plugin: the ``student`` fixture, the submission's worker, handed over as an
+    object so that no path of the submission reaches pytest's command line."""
+
+    def __init__(self, worker: Worker) -> None:
+        self.worker = worker
+
+    @pytest.fixture(scope="session")
+    def student(self) -> Worker:
+        """The submission's worker process; every call runs student code there."""
+        return self.worker
 
 
 class _Collector:
@@ -225,7 +238,6 @@ def _run_tests(submission: Path, parts: list[Part], visibilities: Iterable[str],
     files = grader_files(parts, list(visibilities))
     collector = _Collector()
     args = [str(path) for path in files] + [
-        "--submission", str(submission),
         "--rootdir", str(GRADERS_DIR),
         "-c", str(GRADERS_DIR / "pytest.ini"),
         "--confcutdir", str(GRADERS_DIR),
@@ -236,12 +248,11 @@ def _run_tests(submission: Path, parts: list[Part], visibilities: Iterable[str],
     ]
     if keyword:
         args += ["-k", keyword]
-    if run_as:
-        args += ["--run-as", run_as]
     start = time.monotonic()
     captured = io.StringIO()
-    with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
-        exit_code = pytest.main(args, plugins=[collector])
+    with Worker(submission, [part.name for part in PARTS], run_as=run_as) as worker:
+        with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
+            exit_code = pytest.main(args, plugins=[collector, _StudentFixture(worker)])
     report = Report(submission=str(submission), seconds=time.monotonic() - start)
     if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         report.internal_errors.append(f"pytest exited with {exit_code!r}:\n{captured.getvalue()[-3000:]}")
