@@ -5,7 +5,8 @@ import re
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-PIN = re.compile(r"^\s*(?:-\s+)?([A-Za-z0-9_.\-]+)==([^\s#]+)\s*$")
+# name==version, with an optional environment marker (e.g. ``; sys_platform == "linux"``)
+PIN = re.compile(r"^\s*(?:-\s+)?([A-Za-z0-9_.\-]+)==([^\s#;]+)\s*(?:;[^#]*)?$")
 
 
 def pins(path: Path) -> dict[str, str]:
