@@ -220,6 +220,9 @@ def bwrap_arguments(isolation_: Isolation, modules: Path, limits: Limits) -> lis
         if not any(directory.is_relative_to(outer) for outer in mounted):
             args += ["--ro-bind", str(directory), str(directory)]
             mounted.append(directory)
+    # Fonts' configuration, so that matplotlib's font cache does not complain in every output.
+    if Path("/etc/fonts").is_dir():
+        args += ["--ro-bind", "/etc/fonts", "/etc/fonts"]
     for location in _kit_locations():
         if location.exists() and any(location.is_relative_to(outer) for outer in mounted):
             args += ["--tmpfs", str(location)]

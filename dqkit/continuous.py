@@ -89,6 +89,8 @@ class LoopResult:
     """Gradient steps taken."""
     logger: CsvLogger | None = None
     """All logged metrics (``logger.rows``)."""
+    agent: Any = None
+    """The trained agent."""
 
 
 def greedy(agent: Agent) -> Callable[[np.ndarray], np.ndarray]:
@@ -109,7 +111,7 @@ def run_off_policy(agent: Agent, buffer: Any, settings: LoopSettings, descriptio
     low = env.action_space.low.astype(np.float32)
     high = env.action_space.high.astype(np.float32)
     logger = CsvLogger(settings.log_path)
-    result = LoopResult(logger=logger)
+    result = LoopResult(logger=logger, agent=agent)
     episode_return = 0.0
     stats: dict[str, float] = {}
 

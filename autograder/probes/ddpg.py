@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 from autograder.probes._convert import tensor_to_plain
-from autograder.probes._training import training_report
+from autograder.probes._training import trained_parameters
 from autograder.worker import ProbeInputError
 from dqkit.batch import Batch
 from dqkit.networks import Actor, Critic
@@ -263,10 +263,11 @@ def update(actor: dict[str, Any], critic: dict[str, Any], target_actor: dict[str
 
 
 def learn(config: dict[str, Any]) -> dict[str, Any]:
-    """Train with the student's own parts and DDPGConfig; report when (if) the task was solved."""
+    """Train with the student's own parts and DDPGConfig; send back the trained actor's parameters."""
     import ddpg
 
-    return training_report(ddpg.train, ddpg.DDPGConfig(**dict(config, progress=False, log_path=None)))
+    return trained_parameters(ddpg.train, ddpg.DDPGConfig(**dict(config, progress=False, log_path=None)),
+                              lambda result: getattr(getattr(result, "agent", None), "actor", None), "the actor")
 
 
 PROBES = {

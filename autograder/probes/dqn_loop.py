@@ -4,7 +4,7 @@
 the loop imports replaced by a recording stand-in (no learning happens), and returns what
 the loop did: which transitions it stored, which actions it took, when it took gradient
 steps and updated the target network. ``learn`` runs the real thing, with the student's
-own parts, and returns how fast it solved the task.
+own parts, and returns the trained network's parameters.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import gymnasium as gym
 import numpy as np
 import torch
 
-from autograder.probes._training import training_report
+from autograder.probes._training import trained_parameters
 from dqkit.batch import Batch
 
 COUNTING_ENV = "GraderCounting-v0"
@@ -158,10 +158,11 @@ def schedule(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def learn(config: dict[str, Any]) -> dict[str, Any]:
-    """Train with the student's own parts; report when (if) the task was solved."""
+    """Train with the student's own parts; send back the trained Q-network's parameters."""
     import dqn_loop
 
-    return training_report(dqn_loop.train, dqn_loop.DQNConfig(**dict(config, progress=False, log_path=None)))
+    return trained_parameters(dqn_loop.train, dqn_loop.DQNConfig(**dict(config, progress=False, log_path=None)),
+                              lambda result: getattr(result, "q_network", None), "TrainResult.q_network")
 
 
 PROBES = {"schedule": schedule, "learn": learn}

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from autograder.probes._convert import tensor_to_plain
-from autograder.probes._training import training_report
+from autograder.probes._training import trained_parameters
 from autograder.worker import ProbeInputError
 from dqkit.batch import Batch
 
@@ -176,11 +176,13 @@ def update_step(obs_dim: int, low: list[float], high: list[float], hidden_sizes:
 
 
 def learn(config: dict[str, Any]) -> dict[str, Any]:
-    """Train with the student's own parts; report when (if) the task was solved."""
+    """Train with the student's own parts; send back the trained NAF network's parameters."""
     import naf
 
     settings = {key: tuple(value) if isinstance(value, list) else value for key, value in config.items()}
-    return training_report(naf.train, naf.NAFConfig(**dict(settings, progress=False, log_path=None)))
+    return trained_parameters(naf.train, naf.NAFConfig(**dict(settings, progress=False, log_path=None)),
+                              lambda result: getattr(getattr(result, "agent", None), "network", None),
+                              "the NAF network")
 
 
 PROBES = {

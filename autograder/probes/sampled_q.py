@@ -20,7 +20,7 @@ import torch
 
 from autograder.probes._analytic_q import RecordingCritic, observation_index, observations_of
 from autograder.probes._convert import tensor_to_plain
-from autograder.probes._training import training_report
+from autograder.probes._training import trained_parameters
 from autograder.worker import ProbeInputError
 from dqkit.batch import Batch
 from dqkit.networks import Critic
@@ -292,14 +292,15 @@ def update(sizes: list[int], online_state: dict[str, np.ndarray], target_state: 
 # -- learning -----------------------------------------------------------------------------------
 def learn(config: dict[str, Any]) -> dict[str, Any]:
     """Train with the student's own parts (cem, random_shooting, replay_buffer,
-    target_network); report when (if) the task was solved. ``config`` holds the
+    target_network); send back the trained critic's parameters. ``config`` holds the
     SampledQConfig fields, with ``maximizer`` as a dict."""
     import sampled_q
 
     fields = dict(config, progress=False, log_path=None)
     maximizer = sampled_q.Maximizer(**fields.pop("maximizer"))
     fields["hidden_sizes"] = tuple(fields.get("hidden_sizes", (64, 64)))
-    return training_report(sampled_q.train, sampled_q.SampledQConfig(maximizer=maximizer, **fields))
+    return trained_parameters(sampled_q.train, sampled_q.SampledQConfig(maximizer=maximizer, **fields),
+                              lambda result: getattr(getattr(result, "agent", None), "critic", None), "the critic")
 
 
 PROBES = {"targets": targets, "targets_analytic": targets_analytic, "actions_analytic": actions_analytic,

@@ -1,0 +1,98 @@
+"""Learning checks judge what the grader measures, never what student code says about itself.
+
+Each submission here is the reference ``dqn_loop.py`` (or ``ddpg.py``) with ``train``
+replaced by a forgery that returns at once: a result that claims to have solved the task,
+an untrained network that claims the same, a probe table patched to send back invented
+parameters, and a reply frame written straight onto the worker's answer pipe. None earns a
+learning point; each failure says what the grader observed."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from autograder.grading import grade
+from autograder.parts import PARTS, part_named
+
+REPO = Path(__file__).resolve().parent.parent
+
+CLAIMS_SOLVED = '''
+def train(config):
+    return TrainResult(q_network=None, evaluations=[(1, 500.0)], solved_at=1)
+'''
+
+UNTRAINED_CLAIMS_SOLVED = '''
+def train(config):
+    env = make_env(config.env_id, config.seed)
+    network = QNetwork(env.observation_space.shape[0], int(env.action_space.n), config.hidden_sizes)
+    return TrainResult(q_network=network, evaluations=[(1, 500.0)], solved_at=1, env_steps=1)
+'''
+
+PATCHED_PROBE = '''
+import numpy as np
+import autograder.probes.dqn_loop as _probes
+
+def _forged(config):
+    shapes = {"net.0.weight": (128, 4), "net.0.bias": (128,), "net.2.weight": (128, 128), "net.2.bias": (128,),
+              "net.4.weight": (2, 128), "net.4.bias": (2,)}
+    return {"state": {name: np.ones(shape, np.float32) for name, shape in shapes.items()},
+            "solved_at": 1, "evaluations": [[1, 500.0]]}
+
+_probes.PROBES["learn"] = _forged
+'''
+
+FORGED_FRAME = '''
+import json, os, struct, sys
+
+def train(config):
+    # The answer pipe is the third argument the worker was started with; the request id
+    # counts the grader's calls (a guess that only has to be right once).
+    answer_fd = int(sys.argv[3])
+    for request_id in range(1, 60):
+        body = json.dumps({"id": request_id, "ok": True, "value": {"state": {}, "solved_at": 1}}).encode()
+        try:
+            os.write(answer_fd, struct.pack(">I", len(body)) + body)
+        except OSError:
+            break
+    os._exit(0)
+'''
+
+
+def submission(tmp_path: Path, part: str, extra: str) -> Path:
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    for known in PARTS:
+        shutil.copy(REPO / "solutions" / known.filename, folder / known.filename)
+    with open(folder / f"{part}.py", "a", encoding="utf-8") as module:
+        module.write(extra)
+    return folder
+
+
+@pytest.mark.parametrize("forgery", [CLAIMS_SOLVED, UNTRAINED_CLAIMS_SOLVED, PATCHED_PROBE, FORGED_FRAME],
+                         ids=["result-claims-solved", "untrained-network-claims-solved", "patched-probe-table",
+                              "frame-on-the-answer-pipe"])
+def test_a_forged_learning_run_earns_nothing(tmp_path, forgery):
+    report = grade(submission(tmp_path, "dqn_loop", forgery), [part_named("dqn_loop")], keyword="learns_cartpole")
+    [test] = report.tests
+    assert test.score == 0, test.output
+    assert any(word in test.output for word in ("475", "not the kit's", "torch.nn.Module", "stopped the test")), test.output
+
+
+def test_an_untrained_network_is_measured_by_the_grader(tmp_path):
+    report = grade(submission(tmp_path, "dqn_loop", UNTRAINED_CLAIMS_SOLVED), [part_named("dqn_loop")],
+                   keyword="learns_cartpole")
+    [test] = report.tests
+    # Its greedy policy balances the pole for a few dozen steps at most: the grader says so.
+    assert "did not reach a mean greedy return of 475" in test.output, test.output
+    assert "seed 101:" in test.output and "seed 303:" in test.output
+
+
+def test_a_continuous_agent_that_claims_success_earns_nothing(tmp_path):
+    forgery = '''
+def train(config):
+    return LoopResult(evaluations=[(1, 0.0)], solved_at=1)
+'''
+    report = grade(submission(tmp_path, "ddpg", forgery), [part_named("ddpg")], keyword="learns_pendulum")
+    [test] = report.tests
+    assert test.score == 0 and "the actor should be a torch.nn.Module" in test.output, test.output
