@@ -25,7 +25,7 @@ import pytest
 from autograder import solution_cells
 from autograder.graders.support import Failure
 from autograder.parts import GRADERS_DIR, PARTS, Part
-from autograder.sandbox import StudentCrash, StudentError, Worker
+from autograder.sandbox import Limits, StudentCrash, StudentError, Worker
 
 GRADESCOPE_VISIBILITY = {"public": "visible", "hidden": "after_published"}
 
@@ -86,6 +86,8 @@ def student_message(error: BaseException) -> tuple[str, str]:
             return "failed", f"{prefix}{info.get('message', '')}"
         where = "".join(f"\n    at {line}" for line in info.get("where", []))
         return "failed", f"{prefix}your code raised {info.get('type')}: {info.get('message')}{where}"
+    if isinstance(error, StudentCrash) and error.cut:
+        return "failed", f"This test was cut: {error.reason}. Earlier tests used the time."
     if isinstance(error, StudentCrash):
         message = f"Your code stopped the test: {error.reason}."
         tail = error.output_tail.strip()
@@ -178,14 +180,14 @@ def grader_files(parts: Iterable[Part], visibilities: Iterable[str]) -> list[Pat
 
 def grade(submission: Path, parts: Iterable[Part] = PARTS,
           visibilities: Iterable[str] = ("public", "hidden"), keyword: str | None = None,
-          run_as: str | None = None) -> Report:
+          run_as: str | None = None, limits: Limits = Limits()) -> Report:
     """Grade ``submission`` (a directory laid out like ``assignments/``, or holding the
     notebooks of the notebook editing mode); student code runs as the account ``run_as`` if
     given (the grader must then run as root)."""
     submission = Path(submission).resolve()
     parts = list(parts)
     with graded_modules(submission, parts) as (folder, extraction, notes):
-        report = _run_tests(folder, parts, visibilities, keyword, run_as)
+        report = _run_tests(folder, parts, visibilities, keyword, run_as, limits)
     report.submission = str(submission)
     report.from_notebooks = dict(extraction.sources)
     for test in report.tests:
@@ -234,7 +236,7 @@ def graded_modules(submission: Path, parts: list[Part]):
 
 
 def _run_tests(submission: Path, parts: list[Part], visibilities: Iterable[str], keyword: str | None,
-               run_as: str | None) -> Report:
+               run_as: str | None, limits: Limits) -> Report:
     files = grader_files(parts, list(visibilities))
     collector = _Collector()
     args = [str(path) for path in files] + [
@@ -250,7 +252,7 @@ def _run_tests(submission: Path, parts: list[Part], visibilities: Iterable[str],
         args += ["-k", keyword]
     start = time.monotonic()
     captured = io.StringIO()
-    with Worker(submission, [part.name for part in PARTS], run_as=run_as) as worker:
+    with Worker(submission, [part.name for part in PARTS], limits=limits, run_as=run_as) as worker:
         # Started before the tests, outside the capture: a set-up that cannot run the worker
         # is an error for whoever runs the grader (WorkerStartError), not a score of 0.
         worker.start()

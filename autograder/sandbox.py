@@ -65,6 +65,14 @@ class Limits:
     hang_budget_seconds: float = 30.0
     """Once calls into one module have timed out for this long in all, further calls into
     it fail at once, so a hanging method cannot stretch grading to (tests x timeout)."""
+    part_seconds: float = 60.0
+    """Grader-clock time that all calls into one module (its import included) may take,
+    learning runs aside: a submission that waits just under every test's timeout is cut here."""
+    learning_seconds: float = 300.0
+    """Grader-clock time that the learning runs of one module may take, all seeds together."""
+    total_seconds: float = 600.0
+    """Grader-clock time of a whole grading, from the worker's first start: no test starts
+    after it, and a running one is stopped when it runs out."""
     work_bytes: int = 256 * 1024**2
     """Size of the sandbox's writable ``/tmp`` (in memory)."""
 
@@ -98,11 +106,13 @@ class WorkerStartError(Exception):
 class StudentCrash(Exception):
     """The worker process died or hung while running student code."""
 
-    def __init__(self, reason: str, output_tail: str = "", timed_out: bool = False):
+    def __init__(self, reason: str, output_tail: str = "", timed_out: bool = False, cut: bool = False):
         super().__init__(reason)
         self.reason = reason
         self.output_tail = output_tail
         self.timed_out = timed_out
+        self.cut = cut
+        """Not run, or stopped, because a time budget of the grading ran out."""
 
 
 def _limit_resources(limits: Limits) -> None:
@@ -302,6 +312,8 @@ class Worker:
         self._hung_seconds: dict[str, float] = {}
         self._next_id = 0
         self.starts = 0
+        self._born: float | None = None
+        self._spent: dict[tuple[str, str], float] = {}
 
     # -- life cycle -------------------------------------------------------------------
     def _prepare_scratch(self) -> tuple[Path, Path]:
@@ -324,6 +336,8 @@ class Worker:
         here is the grading set-up's, raised as :class:`WorkerStartError`."""
         if self._process is not None:
             return
+        if self._born is None:
+            self._born = time.monotonic()
         modules, work = self._prepare_scratch()
         request_r, request_w = os.pipe()
         answer_r, answer_w = os.pipe()
@@ -463,6 +477,35 @@ class Worker:
             raise StudentError(answer.get("error") or {})
         return answer.get("value")
 
+    def _budget(self, module: str, kind: str, timeout: float) -> tuple[float, str]:
+        """(seconds this call may take, why it may take no more: "" for its own timeout)."""
+        limits = self.limits
+        allowed = limits.learning_seconds if kind == "learning" else limits.part_seconds
+        what = "learning runs" if kind == "learning" else "tests"
+        budgets = [(timeout, "")]
+        budgets.append((allowed - self._spent.get((module, kind), 0.0),
+                        f"the time budget of {module}.py's {what} ({allowed:g} s) ran out"))
+        if self._born is not None:
+            budgets.append((limits.total_seconds - (time.monotonic() - self._born),
+                            f"the whole grading's time budget ({limits.total_seconds:g} s) ran out"))
+        return min(budgets, key=lambda budget: budget[0])
+
+    def _timed(self, module: str, kind: str, request: dict, timeout: float) -> Any:
+        """One round trip within every budget it belongs to, its time charged to them."""
+        seconds, why = self._budget(module, kind, timeout)
+        if seconds <= 0:
+            raise StudentCrash(f"not run: {why}", cut=True)
+        started = time.monotonic()
+        try:
+            return self._roundtrip(request, seconds)
+        except StudentCrash as crash:
+            if crash.timed_out and why:
+                crash.reason, crash.cut = f"stopped after {seconds:.0f} s: {why}", True
+            raise
+        finally:
+            key = (module, kind)
+            self._spent[key] = self._spent.get(key, 0.0) + time.monotonic() - started
+
     def _ensure_imported(self, module: str) -> None:
         if module in self._sticky:
             raise self._sticky[module]
@@ -472,8 +515,10 @@ class Worker:
             return
         self._imported_any = True
         try:
-            self._roundtrip({"action": "import", "module": module}, self.limits.import_seconds)
+            self._timed(module, "tests", {"action": "import", "module": module}, self.limits.import_seconds)
         except StudentCrash as crash:
+            if crash.cut:
+                raise
             # Importing is deterministic: a module that kills the process on import would
             # do so again, so later tests fail at once instead of restarting the worker.
             crash.reason = f"importing {module}.py: {crash.reason}"
@@ -485,8 +530,10 @@ class Worker:
             raise
         self._imported.add(module)
 
-    def call(self, probe: str, args: dict[str, Any] | None = None, timeout: float = 10.0) -> Any:
-        """Run ``autograder.probes.<module>.<function>`` on the student's ``<module>.py``."""
+    def call(self, probe: str, args: dict[str, Any] | None = None, timeout: float = 10.0,
+             kind: str = "tests") -> Any:
+        """Run ``autograder.probes.<module>.<function>`` on the student's ``<module>.py``.
+        ``kind`` names the budget the call is charged to: ``tests`` or ``learning``."""
         module = probe.partition(".")[0]
         hung = self._hung_seconds.get(module, 0.0)
         if hung >= self.limits.hang_budget_seconds:
@@ -496,8 +543,8 @@ class Worker:
             )
         self._ensure_imported(module)
         try:
-            return self._roundtrip({"action": "probe", "probe": probe, "args": args or {}}, timeout)
+            return self._timed(module, kind, {"action": "probe", "probe": probe, "args": args or {}}, timeout)
         except StudentCrash as crash:
-            if crash.timed_out:
+            if crash.timed_out and not crash.cut:
                 self._hung_seconds[module] = hung + timeout
             raise

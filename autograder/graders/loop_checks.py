@@ -236,7 +236,8 @@ def check_solves(student, case: dict[str, Any], config_name: str, algorithm: str
     tried = []
     for seed in seeds:
         started = time.monotonic()
-        result = student.call(case["probe"], {"config": dict(config, seed=seed)}, timeout=args["timeout"])
+        result = student.call(case["probe"], {"config": dict(config, seed=seed)}, timeout=args["timeout"],
+                              kind="learning")
         seconds = time.monotonic() - started
         measured = policies.greedy_return(part, config, seed, result.get("state") if isinstance(result, dict) else None)
         if measured >= config["solved_return"]:
