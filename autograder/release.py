@@ -36,6 +36,7 @@ FILES = ["requirements.txt", "environment.yml", "kit",
          "autograder/parts.py", "autograder/sandbox.py", "autograder/selfcheck.py", "autograder/solution_cells.py",
          "autograder/wire.py", "autograder/worker.py",
          "autograder/graders/__init__.py", "autograder/graders/conftest.py", "autograder/graders/support.py",
+         "autograder/graders/policies.py",
          "autograder/graders/pytest.ini"]
 CHECK_MODULES = "autograder/graders/*_checks.py"
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", ".pytest_cache")
