@@ -12,7 +12,6 @@ import contextlib
 import io
 import json
 import os
-import shutil
 import tempfile
 import time
 import traceback
@@ -25,7 +24,7 @@ import pytest
 from autograder import solution_cells
 from autograder.graders.support import Failure
 from autograder.parts import GRADERS_DIR, PARTS, Part
-from autograder.sandbox import Limits, StudentCrash, StudentError, Worker
+from autograder.sandbox import Limits, StudentCrash, StudentError, Worker, copy_module
 
 GRADESCOPE_VISIBILITY = {"public": "visible", "hidden": "after_published"}
 
@@ -55,6 +54,8 @@ class Report:
     could not be read, a module found nowhere)."""
     from_notebooks: dict[str, str] = field(default_factory=dict)
     """Module file name -> the notebook whose solution cell it was read from."""
+    refused: dict[str, str] = field(default_factory=dict)
+    """Part -> why its module file was not graded (a link, a special file, too large)."""
 
     @property
     def score(self) -> float:
@@ -190,6 +191,7 @@ def grade(submission: Path, parts: Iterable[Part] = PARTS,
         report = _run_tests(folder, parts, visibilities, keyword, run_as, limits)
     report.submission = str(submission)
     report.from_notebooks = dict(extraction.sources)
+    notes = {**notes, **{part: f"{why}." for part, why in report.refused.items()}}
     for test in report.tests:
         if test.part in notes and test.status != "passed":
             test.output = f"{notes[test.part]}\n{test.output}"
@@ -219,8 +221,9 @@ def graded_modules(submission: Path, parts: list[Part]):
             if name in extraction.modules:
                 # errors="replace": a lone surrogate from the notebook's JSON cannot crash the grader
                 (folder / name).write_text(extraction.modules[name], encoding="utf-8", errors="replace")
-            elif source.is_file() and not source.is_symlink():
-                shutil.copyfile(source, folder / name)
+            else:
+                # Copied by the worker's own rule; what it refuses, the worker refuses again and reports.
+                copy_module(source, folder / name)
         for part in parts:
             problems = extraction.problems.get(part.filename, [])
             present = (folder / part.filename).exists()
@@ -258,7 +261,9 @@ def _run_tests(submission: Path, parts: list[Part], visibilities: Iterable[str],
         worker.start()
         with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
             exit_code = pytest.main(args, plugins=[collector, _StudentFixture(worker)])
-    report = Report(submission=str(submission), seconds=time.monotonic() - start)
+    graded = {part.name for part in parts}
+    report = Report(submission=str(submission), seconds=time.monotonic() - start,
+                    refused={module: why for module, why in worker.refused.items() if module in graded})
     if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         report.internal_errors.append(f"pytest exited with {exit_code!r}:\n{captured.getvalue()[-3000:]}")
     # Numbers follow the course's part order, whichever parts were graded.

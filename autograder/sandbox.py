@@ -18,6 +18,7 @@ runs as a plain process and :func:`isolation` says why.
 from __future__ import annotations
 
 import functools
+import math
 import os
 import pwd
 import resource
@@ -75,6 +76,14 @@ class Limits:
     after it, and a running one is stopped when it runs out."""
     work_bytes: int = 256 * 1024**2
     """Size of the sandbox's writable ``/tmp`` (in memory)."""
+    answer_bytes: int = 16 * 1024**2
+    """Largest answer the grader reads from the worker: every probe's answer is far smaller,
+    and a forged giant one would cost the grader its memory."""
+
+
+UNBUDGETED = Limits(part_seconds=math.inf, learning_seconds=math.inf, total_seconds=math.inf)
+"""For the kit's own runs of the reference (fixtures, calibration), which are not gradings:
+each call keeps its own timeout, and nothing is cut for the time earlier calls took."""
 
 
 def account(name: str) -> tuple[int, int]:
@@ -109,10 +118,14 @@ class StudentCrash(Exception):
     def __init__(self, reason: str, output_tail: str = "", timed_out: bool = False, cut: bool = False):
         super().__init__(reason)
         self.reason = reason
+        """Why it stopped, for the student (kept current when the grader rewords it)."""
         self.output_tail = output_tail
         self.timed_out = timed_out
         self.cut = cut
         """Not run, or stopped, because a time budget of the grading ran out."""
+
+    def __str__(self) -> str:
+        return self.reason
 
 
 def _limit_resources(limits: Limits) -> None:
@@ -268,22 +281,28 @@ MAX_MODULE_BYTES = 2 * 1024**2
 """A graded module larger than this is not copied (it is not homework)."""
 
 
-def copy_module(source: Path, destination: Path) -> bool:
-    """Copy ``source`` if it is a regular file no larger than MAX_MODULE_BYTES, never
-    following a link or opening a special file (a FIFO would block the grader)."""
+def copy_module(source: Path, destination: Path) -> str:
+    """Copy ``source`` if it is a regular file of one name, no larger than MAX_MODULE_BYTES,
+    never following a link or opening a special file (a FIFO would block the grader).
+    Returns "" when copied, else why not ("missing" if there is no such file)."""
     try:
         fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return "missing"
     except OSError:
-        return False
+        return f"{source.name} is a link or cannot be read, so it was not graded"
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_MODULE_BYTES:
-            return False
+        if not stat.S_ISREG(info.st_mode):
+            return f"{source.name} is not a regular file, so it was not graded"
+        if info.st_nlink != 1:
+            # A hard link could name a file the grader may read and the student may not.
+            return f"{source.name} is a hard link to another file, so it was not graded: submit a plain copy"
         data = handle.read(MAX_MODULE_BYTES + 1)
     if len(data) > MAX_MODULE_BYTES:
-        return False
+        return f"{source.name} is larger than {MAX_MODULE_BYTES // 1024**2} MB, so it was not graded"
     destination.write_bytes(data)
-    return True
+    return ""
 
 
 class Worker:
@@ -312,6 +331,8 @@ class Worker:
         self._hung_seconds: dict[str, float] = {}
         self._next_id = 0
         self.starts = 0
+        self.refused: dict[str, str] = {}
+        """Module -> why its file was not copied (a link, a special file, too large)."""
         self._born: float | None = None
         self._spent: dict[tuple[str, str], float] = {}
 
@@ -324,7 +345,9 @@ class Worker:
         modules.mkdir()
         work.mkdir()
         for module in self.modules:
-            copy_module(self.submission / f"{module}.py", modules / f"{module}.py")
+            problem = copy_module(self.submission / f"{module}.py", modules / f"{module}.py")
+            if problem and problem != "missing":
+                self.refused[module] = problem
         if self.account is not None:
             uid, gid = self.account
             for path in (self._scratch, modules, work, *modules.iterdir()):
@@ -468,7 +491,8 @@ class Worker:
         deadline = time.monotonic() + timeout
         try:
             header = self._read_exact(wire.HEADER_SIZE, deadline, timeout)
-            answer = wire.decode_body(self._read_exact(wire.frame_length(header), deadline, timeout))
+            answer = wire.decode_body(self._read_exact(wire.frame_length(header, self.limits.answer_bytes),
+                                                       deadline, timeout))
         except wire.WireError as error:
             raise self._crash(f"it sent back a malformed answer ({error})") from None
         if not isinstance(answer, dict) or answer.get("id") != request["id"]:

@@ -11,7 +11,9 @@ Frames on the pipe are a 4-byte big-endian length followed by that many bytes of
 from __future__ import annotations
 
 import base64
+import binascii
 import json
+import math
 import struct
 from typing import Any
 
@@ -53,10 +55,10 @@ def _decode_hook(obj: dict) -> Any:
     if not isinstance(shape, list) or not all(type(n) is int and n >= 0 for n in shape):
         raise WireError(f"array with malformed shape {shape!r}")
     raw = base64.b64decode(obj["__ndarray__"], validate=True)
-    array = np.frombuffer(raw, dtype=np.dtype(dtype))
-    if array.size != int(np.prod(shape, dtype=np.int64)):
+    # Python integers: a forged shape such as [2**70] cannot overflow the check.
+    if math.prod(shape) * np.dtype(dtype).itemsize != len(raw):
         raise WireError("array data does not match its shape")
-    return array.reshape(shape).copy()
+    return np.frombuffer(raw, dtype=np.dtype(dtype)).reshape(shape).copy()
 
 
 def encode(message: Any) -> bytes:
@@ -68,17 +70,21 @@ def encode(message: Any) -> bytes:
 
 
 def decode_body(body: bytes) -> Any:
-    """Parse the JSON body of one frame, rebuilding arrays."""
+    """Parse the JSON body of one frame, rebuilding arrays. Whatever is wrong with it (bad
+    UTF-8 or JSON, nesting too deep to parse, a malformed array) is a :class:`WireError`."""
     try:
         return json.loads(body.decode("utf-8"), object_hook=_decode_hook)
-    except (UnicodeDecodeError, ValueError) as error:
-        raise WireError(f"corrupt message: {error}") from None
+    except WireError:
+        raise
+    except (UnicodeDecodeError, ValueError, TypeError, KeyError, OverflowError, RecursionError, MemoryError,
+            binascii.Error) as error:
+        raise WireError(f"corrupt message: {type(error).__name__}: {str(error)[:200]}") from None
 
 
-def frame_length(header: bytes) -> int:
+def frame_length(header: bytes, limit: int = MAX_FRAME_BYTES) -> int:
     (length,) = _HEADER.unpack(header)
-    if length > MAX_FRAME_BYTES:
-        raise WireError(f"message length {length} is over the limit")
+    if length > limit:
+        raise WireError(f"message length {length} is over the limit of {limit} bytes")
     return length
 
 

@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO))
 from autograder.graders import ddpg_checks, dqn_checks, loop_checks, naf_checks, sampled_q_checks  # noqa: E402
 from autograder.graders.support import Failure, load_fixture  # noqa: E402
 from autograder.parts import PARTS  # noqa: E402
-from autograder.sandbox import StudentCrash, StudentError, Worker  # noqa: E402
+from autograder.sandbox import UNBUDGETED, StudentCrash, StudentError, Worker  # noqa: E402
 from tests.mutants import MUTANTS, mutated_source  # noqa: E402
 
 
@@ -142,7 +142,7 @@ def passes(submission: Path, check: Callable[[Worker, int], None], seeds: range,
 
     def run_share(share: list[int]) -> dict[int, bool]:
         results = {}
-        with Worker(submission, [part.name for part in PARTS]) as worker:
+        with Worker(submission, [part.name for part in PARTS], UNBUDGETED) as worker:
             for seed in share:
                 try:
                     check(worker, seed)

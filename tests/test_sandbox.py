@@ -156,3 +156,40 @@ def test_an_account_that_cannot_run_python_fails_at_once_and_leaves_nothing(tmp_
     assert "sys.exit" not in completed.stderr  # nothing blames a submission: none was run
     assert time.monotonic() - start < 60
     assert list(tmp_path.iterdir()) == []
+
+
+def test_files_planted_in_scratch_are_never_opened_by_the_grader(tmp_path, monkeypatch):
+    """Without the sandbox the worker can write its scratch folder: links and FIFOs put
+    where the grader once kept the worker's output change nothing, block nothing, and
+    quote nothing."""
+    monkeypatch.setenv("DQKIT_SANDBOX", "off")
+    isolation.cache_clear()
+    secret = tmp_path / "secret.txt"
+    secret.write_text(f"SECRET-{uuid.uuid4().hex}")
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    (folder / "replay_buffer.py").write_text(textwrap.dedent(f"""
+        import os
+        for folder in ('.', '..', '../modules'):
+            for name in ('.output', 'output', 'results.json', 'stdout'):
+                path = os.path.join(folder, name)
+                try:
+                    os.remove(path)
+                except OSError:
+                    pass
+                try:
+                    os.symlink({str(secret)!r}, path) if name != 'stdout' else os.mkfifo(path)
+                except OSError:
+                    pass
+        print('printed by the student', flush=True)
+        os._exit(3)
+        """))
+    try:
+        started = time.monotonic()
+        report = grade(folder, BUFFER)
+    finally:
+        isolation.cache_clear()
+    assert time.monotonic() - started < 60
+    assert report.score == 0
+    outputs = "\n".join(test.output for test in report.tests)
+    assert "SECRET" not in outputs and "printed by the student" in outputs, outputs

@@ -96,3 +96,45 @@ def train(config):
     report = grade(submission(tmp_path, "ddpg", forgery), [part_named("ddpg")], keyword="learns_pendulum")
     [test] = report.tests
     assert test.score == 0 and "the actor should be a torch.nn.Module" in test.output, test.output
+
+
+FORGED_ENCODER = '''
+import sys
+_wire = sys.modules["autograder.worker"].wire
+_encode = _wire.encode
+
+def _forged(message):
+    if message.get("ok"):
+        message = dict(message, value={body})
+    return _encode(message)
+
+_wire.encode = _forged
+'''
+
+
+@pytest.mark.parametrize("body", ["[0] * (5 * 1024 * 1024)",
+                                  "eval('[' * 100000 + ']' * 100000)",
+                                  "{'__ndarray__': '', 'dtype': 'float32', 'shape': [2**70]}"],
+                         ids=["giant", "deeply-nested", "impossible-shape"])
+def test_forged_answers_are_malformed_and_cost_the_grader_nothing(tmp_path, body):
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    source = (REPO / "solutions" / "replay_buffer.py").read_text()
+    (folder / "replay_buffer.py").write_text(source + FORGED_ENCODER.replace("{body}", body))
+    report = grade(folder, [part_named("replay_buffer")])
+    assert report.score == 0 and not report.internal_errors
+    assert all(test.status == "failed" and "malformed answer" in test.output for test in report.tests), \
+        [test.output[:300] for test in report.tests]
+    assert max(len(test.output) for test in report.tests) < 5_000
+
+
+def test_a_hard_link_is_not_graded(tmp_path):
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    elsewhere = tmp_path / "elsewhere.py"
+    elsewhere.write_text((REPO / "solutions" / "replay_buffer.py").read_text())
+    (folder / "replay_buffer.py").hardlink_to(elsewhere)
+    report = grade(folder, [part_named("replay_buffer")])
+    assert report.score == 0
+    assert any("hard link" in note for note in report.notes), report.notes
+    assert all("hard link" in test.output for test in report.tests)
