@@ -1,0 +1,170 @@
+"""Student-controlled text through every output: each threat (undecodable characters,
+escape sequences, absurd lengths, spreadsheet formulas, names that clash with the kit's
+files) is fed through ``autograder/sanitize.py``, through the report's outputs (the
+terminal table, feedback.txt, results.json), and the result is checked."""
+from __future__ import annotations
+
+import json
+import unicodedata
+
+import pytest
+
+from autograder import sanitize
+from autograder.graders.support import Failure
+from autograder.grading import (GradedTest, Report, format_report, gradescope_results, student_message,
+                                write_json_atomically)
+from autograder.sandbox import StudentCrash, StudentError
+from tests.gradescope import validate_results
+
+OUTPUT_FILES = ("gradebook.csv", "gradebook-key.csv")  # names a folder of results must not take
+THREATS = {
+    "lone_surrogate": "bad \ud800 message",
+    "undecodable_file_name_byte": "bad\udcffname",
+    "ansi_clear_screen": "\x1b[2J\x1b[Hall tests passed",
+    "osc_window_title": "\x1b]0;owned\x07title",
+    "c1_control_sequence": "\x9b31mred",
+    "carriage_return_overwrite": "FAIL\rok  ",
+    "bidi_override": "abc\u202edef",
+    "zero_width_space": "a\u200bb",
+    "line_separator": "a\u2028b",
+    "nul_and_bell": "a\x00b\x07",
+    "absurd_length": "x" * 1_000_000,
+    "many_lines": "line\n" * 10_000,
+}
+FORMULAS = ['=HYPERLINK("evil.example","click")', "+SUM(1)", "-2+3", "@cmd", "\tTAB", "\rCR", " =1+1",
+            "\uff1d1+1"]
+TERMINAL_CONTROLS = ("\x1b", "\x07", "\x9b", "\r", "\x00", "\u202e", "\u200b", "\u2028")
+
+
+def assert_safe(shown: str, limit: int = sanitize.TEXT_LIMIT, lines: int = sanitize.TEXT_LINES) -> None:
+    """Encodable, nothing a terminal or a viewer obeys, and bounded."""
+    shown.encode("utf-8")  # raises on a lone surrogate
+    hidden = [char for char in shown if char not in "\n\t"
+              and unicodedata.category(char) in sanitize.HIDDEN_CATEGORIES]
+    assert not hidden, f"control or format characters left: {hidden[:5]}"
+    assert len(shown) <= limit and len(shown.split("\n")) <= lines
+
+
+# -- the helpers -------------------------------------------------------------------------
+@pytest.mark.parametrize("value", THREATS.values(), ids=THREATS.keys())
+def test_text_makes_each_threat_safe_and_is_idempotent(value):
+    shown = sanitize.text(value)
+    assert_safe(shown)
+    assert sanitize.text(shown) == shown
+
+
+def test_text_shows_control_characters_as_escapes_and_says_where_it_cut():
+    assert sanitize.text("bad \x1b[2J\x07 end") == "bad \\x1b[2J\\x07 end"
+    assert sanitize.text("a\u202eb") == "a\\u202eb"
+    assert sanitize.text("x\ud800y") == "x\ufffdy"
+    assert sanitize.text("two\n\tlines") == "two\n\tlines"
+    assert sanitize.text("two\nlines", one_line=True) == "two\\x0alines"
+    cut = sanitize.text("x" * 5000, limit=100)
+    assert len(cut) == 100 and cut.endswith("[... cut; 5000 characters in all]")
+    assert sanitize.text("line\n" * 100, lines=3).split("\n") == ["line", "line", "[... more lines cut]"]
+    assert sanitize.text(b"\xff\xfebytes") == "\ufffd\ufffdbytes"
+
+
+@pytest.mark.parametrize("value", FORMULAS, ids=["equals", "plus", "minus", "at", "tab", "cr", "space_equals",
+                                                 "fullwidth_equals"])
+def test_a_cell_never_starts_like_a_formula(value):
+    shown = sanitize.cell(value)
+    assert not shown.lstrip(" ").startswith(sanitize.FORMULA_STARTS)
+    assert shown.startswith("'") or shown.startswith("\\x")  # quoted, or a tab or CR shown as its escape
+
+
+@pytest.mark.parametrize("value", THREATS.values(), ids=THREATS.keys())
+def test_a_cell_is_one_safe_line(value):
+    shown = sanitize.cell(value)
+    assert_safe(shown, limit=sanitize.CELL_LIMIT, lines=1)
+
+
+def test_ordinary_values_pass_unchanged():
+    assert sanitize.text("expected 3, got 4 (shape [2, 3])") == "expected 3, got 4 (shape [2, 3])"
+    assert sanitize.cell("ana_lopez") == "ana_lopez"
+    for name in ("ana", "Ana.Lopez", "student-07", "José", "Łukasz_Nowak"):
+        assert sanitize.file_name(name, OUTPUT_FILES) == name
+
+
+HOSTILE_NAMES = ["gradebook.csv", "GRADEBOOK.CSV", "gradebook-key.csv", ".", "..", "a\\..\\b", "-rf", "",
+                 "x" * 300, "bad\udcff\x1b[31mname", '=HYPERLINK("evil.example","x")', "+SUM(1)", "\tTAB",
+                 "name with spaces", "dots...", ".hidden"]
+
+
+def test_file_names_are_safe_distinct_and_stable():
+    names = [sanitize.file_name(name, OUTPUT_FILES) for name in HOSTILE_NAMES]
+    for original, name in zip(HOSTILE_NAMES, names):
+        assert all(char.isalnum() or char in "._-" for char in name), name
+        assert name[0] not in ".-" and name not in (".", "..") and len(name) <= sanitize.NAME_LIMIT + 9
+        assert name.casefold() not in {reserved.casefold() for reserved in OUTPUT_FILES}
+        assert sanitize.file_name(original, OUTPUT_FILES) == name  # the same every run: resuming finds it
+    assert len(set(names)) == len(names)
+    # Names a case-insensitive or normalizing file system confuses stay confusable: the
+    # caller refuses them (see test_names_equal_up_to_case_or_normalization_are_refused).
+    assert sanitize.file_name(unicodedata.normalize("NFD", "José")) == "José"
+
+
+def test_json_is_valid_ascii_whatever_the_strings_hold(tmp_path):
+    path = tmp_path / "results.json"
+    write_json_atomically(path, {"score": 0.0, "output": "\ud800\x1b[2J", "tests": [],
+                                 "extra_data": {"k\udcff": ["\udfff"]}})
+    data = json.loads(path.read_bytes().decode("ascii"))
+    assert data["output"] == "\ufffd\x1b[2J" and data["extra_data"] == {"k\ufffd": ["\ufffd"]}
+    with pytest.raises(ValueError):
+        write_json_atomically(path, {"score": float("nan")})
+    assert json.loads(path.read_text())["score"] == 0.0  # the old file is still whole
+
+
+# -- the report's outputs ----------------------------------------------------------------
+def hostile_errors() -> list[BaseException]:
+    """Every way student text reaches a test's message, as the grader receives it."""
+    everything = "".join(THREATS.values())
+    return [
+        StudentError({"kind": "exception", "type": "Evil\x1b[31mError\ud800", "message": everything,
+                      "where": [f"replay_buffer.py, line {k}: raise X('\x1b]0;t\x07')" for k in range(1000)]}),
+        StudentError({"kind": "not_implemented", "message": everything}),
+        StudentError({"kind": "bad_output", "message": everything, "importing": "replay_buffer\x1b[2J"}),
+        # A forged answer on the pipe: no field has the type the worker would send.
+        StudentError({"kind": "exception", "type": {"a": 1}, "message": ["\ud800"], "where": "not a list"}),
+        StudentCrash("it exited", output_tail=everything[-5000:] + "\x1b[2J\udcff" * 2000),
+        Failure("expected 0.5, got " + everything),
+        KeyError("\x1b[2J" + "\ud800"),  # a fault of the grader that quotes a student value
+    ]
+
+
+def hostile_report() -> Report:
+    report = Report(submission="sub", notes=["notebook \x1b[2Jevil\ud800.ipynb could not be read"],
+                    internal_errors=["pytest said \x1b]0;owned\x07 at /grader/path"])
+    for number, error in enumerate(hostile_errors(), start=1):
+        status, output = student_message(error)
+        report.tests.append(GradedTest("naf", "public", "a check", f"n{number}", 1.0, 0.0, output, status,
+                                       number=f"10.{number}"))
+    report.tests.append(GradedTest("replay_buffer", "hidden", "raw", "r", 1.0, 0.0,
+                                   "note \x1b[2J\ud800\n" + THREATS["absurd_length"], number="1.1"))
+    return report
+
+
+def test_messages_from_hostile_errors_are_safe_and_bounded():
+    for error in hostile_errors():
+        status, message = student_message(error)
+        assert_safe(message)
+        assert not any(control in message for control in TERMINAL_CONTROLS)
+
+
+@pytest.mark.parametrize("for_student", [False, True], ids=["terminal", "feedback"])
+def test_the_table_shows_no_control_characters(for_student):
+    table = format_report(hostile_report(), for_student=for_student)
+    table.encode("utf-8")
+    assert not any(control in table for control in TERMINAL_CONTROLS)
+    assert "\\x1b[2J" in table  # shown as text, not obeyed
+    assert ("/grader/path" in table) is not for_student  # internal details are for the staff only
+
+
+def test_results_json_is_valid_and_safe(tmp_path):
+    path = tmp_path / "results.json"
+    write_json_atomically(path, gradescope_results(hostile_report()))
+    data = json.loads(path.read_bytes().decode("ascii"))
+    validate_results(data)
+    assert len(data["tests"]) == 8
+    for text in [data["output"], *(test["output"] for test in data["tests"]), *(test["name"] for test in data["tests"])]:
+        assert_safe(text)
