@@ -1,11 +1,17 @@
 """Student-controlled text through every output: each threat (undecodable characters,
 escape sequences, absurd lengths, spreadsheet formulas, names that clash with the kit's
 files) is fed through ``autograder/sanitize.py``, through the report's outputs (the
-terminal table, feedback.txt, results.json), and the result is checked."""
+terminal table, feedback.txt, results.json), and through a real grading, and the result
+is checked."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +21,9 @@ from autograder.grading import (GradedTest, Report, format_report, gradescope_re
                                 write_json_atomically)
 from autograder.sandbox import StudentCrash, StudentError
 from tests.gradescope import validate_results
+
+REPO = Path(__file__).resolve().parent.parent
+ASSIGNMENTS = REPO / "assignments"
 
 OUTPUT_FILES = ("gradebook.csv", "gradebook-key.csv")  # names a folder of results must not take
 THREATS = {
@@ -168,3 +177,41 @@ def test_results_json_is_valid_and_safe(tmp_path):
     assert len(data["tests"]) == 8
     for text in [data["output"], *(test["output"] for test in data["tests"]), *(test["name"] for test in data["tests"])]:
         assert_safe(text)
+
+
+# -- a real grading ----------------------------------------------------------------------
+def hostile_submission(root: Path) -> Path:
+    """replay_buffer raises an exception with a lone surrogate and escape sequences in its
+    message; target_network prints undecodable bytes and escapes, then exits at import."""
+    submission = root / "submission"
+    shutil.copytree(ASSIGNMENTS, submission, ignore=shutil.ignore_patterns("__pycache__"))
+    buffer = submission / "replay_buffer.py"
+    buffer.write_text(buffer.read_text().replace(
+        'raise NotImplementedError("replay_buffer: ',
+        'raise RuntimeError("\\ud800 \\x1b[2J\\x1b]0;owned\\x07 \\u202e" * 200 + "', 1))
+    network = submission / "target_network.py"
+    header = "from __future__ import annotations\n"
+    network.write_text(network.read_text().replace(header, header + (
+        "import os\nos.write(1, b'\\xff\\xfe \\x1b[2J \\x1b]0;owned\\x07 \\xed\\xa0\\x80' * 100)\nos._exit(3)\n"), 1))
+    return submission
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "ascii"])
+def test_grading_a_hostile_submission_writes_valid_results_and_clean_text(tmp_path, encoding):
+    submission = hostile_submission(tmp_path)
+    results, feedback = tmp_path / "results.json", tmp_path / "feedback.txt"
+    completed = subprocess.run(
+        [sys.executable, "-m", "autograder", "grade", str(submission), "--part", "replay_buffer",
+         "--part", "target_network", "--results", str(results), "--feedback", str(feedback)],
+        cwd=REPO, capture_output=True, timeout=300, env={**os.environ, "PYTHONIOENCODING": encoding})
+    assert completed.returncode == 0, completed.stderr.decode("utf-8", "replace")[-3000:]
+    data = json.loads(results.read_bytes().decode("ascii"))
+    validate_results(data)
+    assert len(data["tests"]) == 14 + 11 and data["score"] == 0
+    outputs = {test["name"].split(":")[0]: test["output"] for test in data["tests"]}
+    assert "\ufffd \\x1b[2J\\x1b]0;owned\\x07 \\u202e" in outputs["replay_buffer"]
+    assert "Last output:" in outputs["target_network"] and "\\x1b[2J" in outputs["target_network"]
+    for text in [completed.stdout.decode(encoding), feedback.read_text(encoding="utf-8"), *outputs.values()]:
+        assert_safe(text, limit=10**6, lines=10**4)
+        assert not any(control in text for control in TERMINAL_CONTROLS)
+    assert str(tmp_path) not in feedback.read_text(encoding="utf-8")
