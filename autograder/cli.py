@@ -121,13 +121,19 @@ def cmd_grade_all(args: argparse.Namespace) -> int:
     try:
         for name in args.part or []:
             part_named(name)  # an unknown name is an error before anything is graded
-        results = batch.grade_all(Path(args.submissions), Path(args.out), jobs=args.jobs, force=args.force,
+        outcome = batch.grade_all(Path(args.submissions), Path(args.out), jobs=args.jobs, force=args.force,
                                   parts=args.part)
     except batch.SubmissionError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {sanitize.text(error)}", file=sys.stderr)
         return 2
-    graded = sum(1 for data in results.values() if data.get("tests"))
-    print(f"graded {graded} of {len(results)} submission(s); gradebook: {Path(args.out) / 'gradebook.csv'}")
+    graded, skipped, failed = len(outcome.graded), len(outcome.skipped), len(outcome.not_graded)
+    summary = f"{len(outcome.results)} submission(s): {graded} graded now, {skipped} skipped"
+    if skipped:
+        summary += " (already graded; --force grades them again)"
+    if failed:
+        summary += f"; {failed} could not be graded (the gradebook's note column says why)"
+    out = Path(args.out)
+    print(f"{summary}.\ngradebook: {out / batch.GRADEBOOK} (its test columns: {out / batch.GRADEBOOK_KEY})")
     return 0
 
 

@@ -1,21 +1,24 @@
 """Student-controlled text through every output: each threat (undecodable characters,
 escape sequences, absurd lengths, spreadsheet formulas, names that clash with the kit's
 files) is fed through ``autograder/sanitize.py``, through the report's outputs (the
-terminal table, feedback.txt, results.json), and through a real grading, and the result
-is checked."""
+terminal table, feedback.txt, results.json), and through a real grading and a real
+``grade-all``, and the result is checked."""
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
 import subprocess
 import sys
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from autograder import sanitize
+from autograder.batch import GRADEBOOK, GRADEBOOK_KEY, MAXIMUM_ROW, OUTPUT_FILES, SubmissionError, find_students
 from autograder.graders.support import Failure
 from autograder.grading import (GradedTest, Report, format_report, gradescope_results, student_message,
                                 write_json_atomically)
@@ -25,7 +28,6 @@ from tests.gradescope import validate_results
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = REPO / "assignments"
 
-OUTPUT_FILES = ("gradebook.csv", "gradebook-key.csv")  # names a folder of results must not take
 THREATS = {
     "lone_surrogate": "bad \ud800 message",
     "undecodable_file_name_byte": "bad\udcffname",
@@ -175,8 +177,10 @@ def test_results_json_is_valid_and_safe(tmp_path):
     data = json.loads(path.read_bytes().decode("ascii"))
     validate_results(data)
     assert len(data["tests"]) == 8
-    for text in [data["output"], *(test["output"] for test in data["tests"]), *(test["name"] for test in data["tests"])]:
-        assert_safe(text)
+    for test in data["tests"]:
+        assert_safe(test["output"])
+        assert_safe(test["name"])
+    assert_safe(data["output"])
 
 
 # -- a real grading ----------------------------------------------------------------------
@@ -215,3 +219,74 @@ def test_grading_a_hostile_submission_writes_valid_results_and_clean_text(tmp_pa
         assert_safe(text, limit=10**6, lines=10**4)
         assert not any(control in text for control in TERMINAL_CONTROLS)
     assert str(tmp_path) not in feedback.read_text(encoding="utf-8")
+
+
+# -- grade-all: student ids ----------------------------------------------------------------
+def test_names_equal_up_to_case_or_normalization_are_refused(tmp_path):
+    for index, (first, second) in enumerate([("Ana", "ana"), ("José", unicodedata.normalize("NFD", "José")),
+                                              ("ana", "ana.zip")]):
+        folder = tmp_path / f"class_{index}"
+        (folder / first).mkdir(parents=True)
+        try:
+            (folder / second).mkdir() if not second.endswith(".zip") else (folder / second).write_bytes(b"")
+        except FileExistsError:  # a file system that already confuses them
+            continue
+        with pytest.raises(SubmissionError, match="more than one submission for one student"):
+            find_students(folder)
+
+
+HOSTILE_IDS = {
+    "gradebook.csv": "folder", "gradebook-key.csv": "zip", '=HYPERLINK("evil.example","x")': "folder",
+    "+SUM(1)": "zip", "-2+3": "folder", "@cmd": "folder", "\tTAB": "folder", "José": "folder",
+    os.fsdecode(b"bad\xff\x1b[31mname"): "folder",
+}
+
+
+def make_hostile_class(root: Path) -> None:
+    stub = (ASSIGNMENTS / "replay_buffer.py").read_bytes()
+    for name, kind in HOSTILE_IDS.items():
+        if kind == "folder":
+            (root / name).mkdir()
+            (root / name / "replay_buffer.py").write_bytes(stub)
+        else:
+            with zipfile.ZipFile(root / f"{name}.zip", "w") as bundle:
+                bundle.writestr("replay_buffer.py", stub)
+                bundle.writestr("\x1b[2Jevil\u202e.ipynb", "{not json")  # named in a note to the student
+    # One that cannot be graded, so its gradebook row carries a note quoting its zip's name.
+    (root / "=2+5+cmd|calc!A0.zip").write_bytes(b"\x1b[2J not a zip")
+
+
+def test_hostile_ids_reach_no_output_unsafely(tmp_path):
+    submissions, out = tmp_path / "submissions", tmp_path / "out"
+    submissions.mkdir()
+    make_hostile_class(submissions)
+    completed = subprocess.run([sys.executable, "-m", "autograder", "grade-all", str(submissions), "--out", str(out),
+                                "--jobs", "2", "--part", "replay_buffer"],
+                               cwd=REPO, capture_output=True, timeout=600)
+    assert completed.returncode == 0, completed.stderr.decode("utf-8", "replace")[-3000:]
+    students = len(HOSTILE_IDS) + 1
+    assert f"{students} submission(s): {students} graded now, 0 skipped; 1 could not be graded" in \
+        completed.stdout.decode()
+    assert (out / GRADEBOOK).is_file() and (out / GRADEBOOK_KEY).is_file()
+    folders = [entry for entry in out.iterdir() if entry.name not in OUTPUT_FILES]
+    assert len(folders) == students
+    for folder in folders:
+        assert folder.is_dir() and all(char.isalnum() or char in "._-" for char in folder.name), folder.name
+        assert not folder.name.startswith((".", "-"))
+        validate_results(json.loads((folder / "results.json").read_bytes().decode("ascii")))
+        for path in [folder / "feedback.txt", *folder.glob("grader.log")]:  # no log if no grader ran
+            text = path.read_text(encoding="utf-8")
+            assert_safe(text, limit=10**6, lines=10**4)
+            assert not any(control in text for control in TERMINAL_CONTROLS)
+        assert str(tmp_path) not in (folder / "feedback.txt").read_text(encoding="utf-8")
+    with open(out / GRADEBOOK, newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[1][0] == MAXIMUM_ROW and len(rows) == 2 + students
+    for row in rows:
+        for value in row:
+            assert not value.lstrip(" ").startswith(sanitize.FORMULA_STARTS), value
+            assert_safe(value, limit=sanitize.CELL_LIMIT, lines=1)
+    ids = [row[0] for row in rows[2:]]
+    assert "José" in ids and len(set(ids)) == students
+    notes = " ".join(row[-1] for row in rows[2:])
+    assert "submitted as '=HYPERLINK(" in notes and "not graded" in notes
