@@ -301,7 +301,7 @@ BEING_GRADED = "Your submission is being graded; this file is replaced when it i
 def format_report(report: Report, show_passed: bool = False, for_student: bool = False) -> str:
     """The report as a table: a row per part with its score, then each failed test (every
     test if ``show_passed``) with its message. ``for_student`` leaves out what only the
-    course staff should read (the details of an internal error)."""
+    course staff should read: the details of an internal error, in a test or in the grader."""
     lines = []
     part_titles = {part.name: part.title for part in PARTS}
     scores = report.part_scores()
@@ -319,14 +319,18 @@ def format_report(report: Report, show_passed: bool = False, for_student: bool =
             if test.status == "passed" and not show_passed:
                 continue
             mark = "ok" if test.status == "passed" else "FAIL"
-            lines.append(f"  {mark:<4} {test.number:<5} [{test.visibility}] {sanitize.text(test.name, one_line=True)} "
+            name = sanitize.text(test.name, one_line=True)
+            lines.append(f"  {mark:<4} {test.number:<5} [{test.visibility}] {name} "
                          f"({_fmt(test.score)}/{_fmt(test.max_score)})")
             if test.output in first_with:
                 lines.append(f"         (same message as {first_with[test.output]})")
                 continue
             if test.output:
                 first_with[test.output] = test.number
-            lines.extend(f"         {line}" for line in sanitize.text(test.output).splitlines())
+            output = sanitize.text(test.output)
+            if for_student and test.status == "error":
+                output = output.partition("\n")[0]  # "Internal grader error (...); please tell the course staff."
+            lines.extend(f"         {line}" for line in output.splitlines())
     lines.append(f"{'Total':<{width}} {_fmt(report.score):>5} / {_fmt(report.max_score)}"
                  f"   ({report.seconds:.1f} s)")
     lines.extend(f"NOTE: {sanitize.text(note)}" for note in report.notes)

@@ -127,6 +127,14 @@ def test_json_is_valid_ascii_whatever_the_strings_hold(tmp_path):
 
 
 # -- the report's outputs ----------------------------------------------------------------
+def grader_fault() -> KeyError:
+    """A fault of a grader test whose message quotes a student value."""
+    try:
+        {}["\x1b[2J" + "\ud800"]
+    except KeyError as error:
+        return error
+
+
 def hostile_errors() -> list[BaseException]:
     """Every way student text reaches a test's message, as the grader receives it."""
     everything = "".join(THREATS.values())
@@ -139,7 +147,7 @@ def hostile_errors() -> list[BaseException]:
         StudentError({"kind": "exception", "type": {"a": 1}, "message": ["\ud800"], "where": "not a list"}),
         StudentCrash("it exited", output_tail=everything[-5000:] + "\x1b[2J\udcff" * 2000),
         Failure("expected 0.5, got " + everything),
-        KeyError("\x1b[2J" + "\ud800"),  # a fault of the grader that quotes a student value
+        grader_fault(),
     ]
 
 
@@ -169,6 +177,9 @@ def test_the_table_shows_no_control_characters(for_student):
     assert not any(control in table for control in TERMINAL_CONTROLS)
     assert "\\x1b[2J" in table  # shown as text, not obeyed
     assert ("/grader/path" in table) is not for_student  # internal details are for the staff only
+    assert ("in grader_fault" in table) is not for_student  # the frames of a fault in a grader test
+    assert "Internal grader error (KeyError); please tell the course staff." in table
+    assert str(REPO) not in table  # frames are named by file name only
 
 
 def test_results_json_is_valid_and_safe(tmp_path):
