@@ -2,19 +2,24 @@
 
 SUBMISSIONS holds one entry per student: a folder laid out like ``assignments/`` or a
 ``.zip`` of one (the files may sit at the zip's root or in one folder inside it). The
-entry's name, without ``.zip``, is the student's id. Each student is graded by a grader
-process of its own (``python -m autograder grade``), so one submission cannot disturb
-another's grading, and ``--jobs`` of them run side by side. Per student, OUT/<id>/ gets
-``results.json`` (Gradescope's format) and ``feedback.txt`` (the table the student would
-see); OUT/gradebook.csv gets one row per student. A student whose ``results.json`` is
-already complete is skipped unless ``--force``, so an interrupted run resumes where it
-stopped. Scores do not depend on the order or on ``--jobs``: every grading is seeded and
-runs alone in its own processes.
+entry's name, without ``.zip``, names the student; their id, the name of their folder in
+OUT and of their row in the gradebook, is that name made safe for a file system and a
+spreadsheet (``sanitize.file_name``: unchanged for an ordinary name). Each student is
+graded by a grader process of its own (``python -m autograder grade``), so one submission
+cannot disturb another's grading, and ``--jobs`` of them run side by side. Per student,
+OUT/<id>/ gets ``results.json`` (Gradescope's format), ``feedback.txt`` (what the student
+should read) and ``grader.log`` (the grader's own output, for the course staff);
+OUT/gradebook.csv gets one row per student, and OUT/gradebook-key.csv says what each of its
+test columns is. A student whose ``results.json`` is complete for the parts asked for is
+skipped unless ``--force``, so an interrupted run resumes where it stopped. Scores do not
+depend on the order or on ``--jobs``: every grading is seeded and runs alone in its own
+processes.
 """
 from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -22,13 +27,15 @@ import sys
 import tempfile
 import zipfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Iterable
 
 from tqdm.auto import tqdm
 
-from autograder.grading import fallback_results, write_json_atomically
-from autograder.parts import PARTS
+from autograder import sanitize
+from autograder.grading import BEING_GRADED, catalog, fallback_results, write_json_atomically
+from autograder.parts import PARTS, Part
 from autograder.solution_cells import MAX_NOTEBOOK_BYTES, MAX_NOTEBOOKS, SKIPPED_FOLDERS, copy_notebooks
 
 GRADED_FILES = [part.filename for part in PARTS]
@@ -37,6 +44,17 @@ MAX_FILE_BYTES = 2 * 1024**2
 GRADING_TIMEOUT = 15 * 60
 """Wall-clock limit for grading one student, learning checks included."""
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+GRADEBOOK = "gradebook.csv"
+GRADEBOOK_KEY = "gradebook-key.csv"
+OUTPUT_FILES = (GRADEBOOK, GRADEBOOK_KEY)
+"""What grade-all writes in OUT besides the students' folders: no student's id is one of
+these (its temporary files start with a dot, which no id does)."""
+MAXIMUM_ROW = "(maximum)"
+"""The gradebook's first row, the most each column can score; no id has parentheses."""
+PART_NUMBERS = {part.name: str(index) for index, part in enumerate(PARTS, start=1)}
+"""A part's number: the first half of its tests' numbers (``1`` in ``1.3``)."""
+LOG_LIMIT = 200_000
+"""Characters kept of the grader's output in grader.log."""
 
 
 class SubmissionError(Exception):
@@ -46,11 +64,20 @@ class SubmissionError(Exception):
 @dataclass(frozen=True)
 class Student:
     id: str
+    """The student's folder in OUT and their row in the gradebook: ``name`` made safe by
+    ``sanitize.file_name`` (the same as ``name`` for an ordinary name)."""
+    name: str
+    """The entry's name in SUBMISSIONS without ``.zip``, as found: anything a file name can hold."""
     source: Path
 
 
 def find_students(submissions: Path) -> list[Student]:
-    """One Student per folder or ``.zip`` in ``submissions``, sorted by id."""
+    """One Student per folder or ``.zip`` in ``submissions``, sorted by name.
+
+    Two entries whose ids are equal up to case (``Ana`` and ``ana``, or ``ana`` and
+    ``ana.zip``; names equal up to Unicode normalization have equal ids) are an error: on a
+    case-insensitive file system their results would share a folder, and only a person can
+    tell which submission counts."""
     if not submissions.is_dir():
         raise SubmissionError(f"{submissions} is not a directory of submissions")
     students = []
@@ -58,13 +85,22 @@ def find_students(submissions: Path) -> list[Student]:
         if entry.name.startswith("."):
             continue
         if entry.is_dir() and not entry.is_symlink():
-            students.append(Student(entry.name, entry))
+            name = entry.name
         elif entry.is_file() and entry.suffix == ".zip":
-            students.append(Student(entry.stem, entry))
-    ids = [student.id for student in students]
-    duplicates = sorted({name for name in ids if ids.count(name) > 1})
-    if duplicates:
-        raise SubmissionError(f"more than one submission for {', '.join(duplicates)} (a folder and a zip?)")
+            name = entry.name[:-len(".zip")]
+        else:
+            continue
+        students.append(Student(sanitize.file_name(name, reserved=OUTPUT_FILES), name, entry))
+    by_id: dict[str, list[Student]] = {}
+    for student in students:
+        by_id.setdefault(student.id.casefold(), []).append(student)
+    clashes = [", ".join(ascii(student.source.name) for student in group)
+               for group in by_id.values() if len(group) > 1]
+    if clashes:
+        raise SubmissionError(sanitize.text(
+            f"more than one submission for one student: {'; '.join(clashes)}. Names equal up to case "
+            "or Unicode normalization count as one student (their results would share a folder on some file "
+            "systems): keep one submission of each"))
     return students
 
 
@@ -122,23 +158,56 @@ def _copy_modules(folder: Path, target: Path) -> None:
     copy_notebooks(folder, target)
 
 
-def is_complete(results_path: Path) -> bool:
-    """A results.json written at the end of a grading (not the fallback written first)."""
+def _read_results(results_path: Path) -> dict[str, Any] | None:
     try:
         data = json.loads(results_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _tests_of(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The tests of a results.json, keeping only well-formed entries (the file may have
+    been written by anything that could write there)."""
+    tests = data.get("tests")
+    return [test for test in tests if isinstance(test, dict) and isinstance(test.get("number"), str)] \
+        if isinstance(tests, list) else []
+
+
+def is_complete(results_path: Path, parts: Iterable[Part] = PARTS) -> bool:
+    """A results.json written at the end of a grading of (at least) ``parts``, not the
+    fallback written first."""
+    data = _read_results(results_path)
+    if data is None:
         return False
-    return isinstance(data, dict) and bool(data.get("tests"))
+    graded = {test["number"].partition(".")[0] for test in _tests_of(data)}
+    return bool(graded) and {PART_NUMBERS[part.name] for part in parts} <= graded
+
+
+def _write_text(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _not_graded(folder: Path, reason: str) -> dict[str, Any]:
+    """Record, in the student's results.json and feedback.txt, that they could not be graded."""
+    data = fallback_results(reason)
+    write_json_atomically(folder / "results.json", data)
+    _write_text(folder / "feedback.txt", f"Your submission could not be graded: {sanitize.text(reason)}.\n")
+    return data
 
 
 def grade_student(student: Student, out: Path, parts: list[str] | None = None,
-                  timeout: float = GRADING_TIMEOUT) -> dict:
+                  timeout: float = GRADING_TIMEOUT) -> dict[str, Any]:
     """Grade one student (all parts, or only ``parts``) into ``out/<id>/``; returns their
     results.json data."""
     folder = out / student.id
     folder.mkdir(parents=True, exist_ok=True)
-    results_path = folder / "results.json"
+    results_path, feedback_path = folder / "results.json", folder / "feedback.txt"
     write_json_atomically(results_path, fallback_results("grading started"))
+    for stale in (feedback_path, folder / "grader.log"):
+        stale.unlink(missing_ok=True)  # an earlier run's must not outlive this grading
     with tempfile.TemporaryDirectory(prefix="dq-submission-") as scratch:
         submission = Path(scratch)
         try:
@@ -147,94 +216,161 @@ def grade_student(student: Student, out: Path, parts: list[str] | None = None,
             else:
                 unpack(student.source, submission)
         except SubmissionError as error:
-            (folder / "feedback.txt").write_text(f"Your submission could not be graded: {error}\n")
-            data = fallback_results(str(error))
-            write_json_atomically(results_path, data)
-            return data
+            return _not_graded(folder, str(error))
         if not any((submission / name).exists() for name in GRADED_FILES) and not any(submission.rglob("*.ipynb")):
-            message = f"none of the graded files ({', '.join(GRADED_FILES)}) and no notebook was found"
-            (folder / "feedback.txt").write_text(f"Your submission could not be graded: {message}.\n")
-            data = fallback_results(message)
-            write_json_atomically(results_path, data)
-            return data
+            return _not_graded(folder, f"none of the graded files ({', '.join(GRADED_FILES)}) and no notebook "
+                                       "was found")
         command = [sys.executable, "-m", "autograder", "grade", str(submission), "--results", str(results_path),
+                   "--feedback", str(feedback_path),
                    *[argument for name in parts or [] for argument in ("--part", name)]]
         try:
-            completed = subprocess.run(command, cwd=PACKAGE_ROOT, capture_output=True, text=True,
-                                       timeout=timeout, env={**os.environ, "PYTHONPATH": str(PACKAGE_ROOT)})
-            feedback = completed.stdout
-            if completed.returncode != 0:
-                feedback += f"\n(the grader exited with code {completed.returncode})\n{completed.stderr[-2000:]}"
+            # Bytes, not text: what a grading prints need not be valid UTF-8.
+            completed = subprocess.run(command, cwd=PACKAGE_ROOT, capture_output=True, timeout=timeout,
+                                       env={**os.environ, "PYTHONPATH": str(PACKAGE_ROOT)})
         except subprocess.TimeoutExpired:
-            feedback = f"Grading took longer than {timeout:g} s and was stopped."
-            write_json_atomically(results_path, fallback_results(feedback))
-        (folder / "feedback.txt").write_text(feedback)
+            _write_text(folder / "grader.log", f"Grading took longer than {timeout:g} s and was stopped.\n")
+            return _not_graded(folder, f"grading took longer than {timeout:g} s and was stopped")
+    log = (completed.stdout + completed.stderr).decode("utf-8", "replace")
+    if completed.returncode != 0:
+        log += f"\n(the grader exited with code {completed.returncode})\n"
+    _write_text(folder / "grader.log", sanitize.text(log, LOG_LIMIT, lines=LOG_LIMIT))
+    data = _read_results(results_path)
     try:
-        return json.loads(results_path.read_text(encoding="utf-8"))
+        verdict = feedback_path.read_text(encoding="utf-8")
     except (OSError, ValueError):
-        data = fallback_results("the grader wrote no readable results")
-        write_json_atomically(results_path, data)
-        return data
+        verdict = BEING_GRADED
+    if data is None or (not _tests_of(data) and verdict.startswith(BEING_GRADED)):
+        return _not_graded(folder, "the grader stopped before it finished; the course staff has its log")
+    return data
 
 
-def gradebook_rows(results: dict[str, dict]) -> tuple[list[str], list[dict[str, object]]]:
-    """Columns and rows of the gradebook: one row per student; a column per test (by its
-    number and name), then one per graded part, then the total."""
-    tests: dict[str, str] = {}
-    for data in results.values():
-        for test in data.get("tests", []):
-            tests.setdefault(test["number"], f"{test['number']} {test['name']}")
-    numbers = sorted(tests, key=lambda number: tuple(int(piece) for piece in number.split(".")))
-    # A test's number is "<part's place in PARTS>.<test>", whichever parts were graded.
-    graded_parts = {number.split(".")[0] for number in numbers}
-    part_columns = {str(index): part.name for index, part in enumerate(PARTS, start=1) if str(index) in graded_parts}
-    columns = ["student", *[tests[number] for number in numbers], *part_columns.values(), "total", "note"]
-    rows = []
+def gradebook_column(number: str) -> str:
+    """The gradebook's column for the test numbered ``number`` (``1.10`` -> ``T1.10``): the
+    letter keeps a spreadsheet from reading ``1.10`` as the number 1.1."""
+    return f"T{number}"
+
+
+def _points(value: Any, maximum: float) -> float:
+    """A score read from a results.json, as a number between 0 and ``maximum``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return 0.0
+    return min(max(float(value), 0.0), maximum)
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def gradebook_rows(results: dict[str, dict], parts: Iterable[Part] = PARTS,
+                   names: dict[str, str] | None = None) -> tuple[list[str], list[dict[str, str]]]:
+    """Columns and rows of the gradebook: the id, the total and a column per part, then a
+    column per test (``T1.3``, see :func:`gradebook_column`) and a note. The first row holds the
+    most each column can score; then one row per student in ``results`` (id -> results.json
+    data; ``names`` maps an id to the submission's own name where they differ). Every cell
+    is safe to open in a spreadsheet, and a score is read as a number between 0 and its
+    test's points, whatever the results file holds."""
+    parts = list(parts)
+    entries = {part.name: catalog(part) for part in parts}
+    test_columns = [gradebook_column(entry.number) for tests in entries.values() for entry in tests]
+    columns = ["student", "total", *entries, *test_columns, "note"]
+    maximum = {"student": MAXIMUM_ROW, "note": "the most each column can score"}
+    for part, tests in entries.items():
+        maximum[part] = _number(sum(entry.points for entry in tests))
+        maximum.update({gradebook_column(entry.number): _number(entry.points) for entry in tests})
+    maximum["total"] = _number(sum(entry.points for tests in entries.values() for entry in tests))
+    rows = [maximum]
     for student_id in sorted(results):
         data = results[student_id]
-        row: dict[str, object] = {"student": student_id, "total": data.get("score", 0.0), "note": ""}
-        row.update({name: 0.0 for name in part_columns.values()})
-        by_number = {test["number"]: test for test in data.get("tests", [])}
-        for number in numbers:
-            score = by_number[number]["score"] if number in by_number else 0.0
-            row[tests[number]] = score
-            row[part_columns[number.split(".")[0]]] += score
-        if not data.get("tests"):
-            row["note"] = data.get("output", "not graded")
+        scores = {}
+        for test in _tests_of(data):
+            scores.setdefault(test["number"], test.get("score"))
+        row = {"student": sanitize.cell(student_id)}
+        total = 0.0
+        for part, tests in entries.items():
+            points = [_points(scores.get(entry.number), entry.points) for entry in tests]
+            row.update({gradebook_column(entry.number): _number(score) for entry, score in zip(tests, points)})
+            row[part] = _number(sum(points))
+            total += sum(points)
+        row["total"] = _number(total)
+        notes = []
+        name = (names or {}).get(student_id, student_id)
+        if name != student_id:
+            notes.append(f"submitted as {ascii(name)}")
+        if not _tests_of(data):
+            notes.append(f"not graded: {data.get('output') or 'no results'}")
+        row["note"] = sanitize.cell("; ".join(notes))
         rows.append(row)
     return columns, rows
 
 
-def write_gradebook(path: Path, results: dict[str, dict]) -> None:
-    columns, rows = gradebook_rows(results)
-    temporary = path.with_suffix(".csv.tmp")
-    with open(temporary, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns)
+def key_rows(parts: Iterable[Part] = PARTS) -> tuple[list[str], list[dict[str, str]]]:
+    """Columns and rows of the gradebook's key: for each test column, its part, whether the
+    test is public or hidden, its points and the sentence that says what it checks."""
+    columns = ["test", "part", "visibility", "points", "description"]
+    rows = [{"test": gradebook_column(entry.number), "part": entry.part, "visibility": entry.visibility,
+             "points": _number(entry.points), "description": sanitize.cell(entry.name, limit=sanitize.TEXT_LIMIT)}
+            for part in parts for entry in catalog(part)]
+    return columns, rows
+
+
+def _write_csv(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
+    # UTF-8 with a byte-order mark, so that spreadsheets read accented names correctly.
+    temporary = path.with_name(f".{path.name}.tmp")
+    with open(temporary, "w", newline="", encoding="utf-8-sig") as stream:
+        writer = csv.DictWriter(stream, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)
     os.replace(temporary, path)
 
 
+def write_gradebook(out: Path, results: dict[str, dict], parts: Iterable[Part] = PARTS,
+                    names: dict[str, str] | None = None) -> None:
+    """Write OUT/gradebook.csv and its key, OUT/gradebook-key.csv."""
+    parts = list(parts)
+    _write_csv(out / GRADEBOOK, *gradebook_rows(results, parts, names))
+    _write_csv(out / GRADEBOOK_KEY, *key_rows(parts))
+
+
+@dataclass
+class ClassResults:
+    """What one run of grade-all did."""
+
+    results: dict[str, dict] = field(default_factory=dict)
+    """Student id -> results.json data, for every student in SUBMISSIONS."""
+    graded: list[str] = field(default_factory=list)
+    """The ids graded in this run."""
+    skipped: list[str] = field(default_factory=list)
+    """The ids whose complete results were kept (without ``--force``)."""
+
+    @property
+    def not_graded(self) -> list[str]:
+        """The ids graded in this run whose submission could not be graded."""
+        return [student for student in self.graded if not _tests_of(self.results[student])]
+
+
 def grade_all(submissions: Path, out: Path, jobs: int = 1, force: bool = False, parts: list[str] | None = None,
-              progress: bool = True) -> dict[str, dict]:
-    """Grade every student in ``submissions`` (all parts, or only ``parts``); returns
-    id -> results.json data."""
+              progress: bool = True) -> ClassResults:
+    """Grade every student in ``submissions`` (all parts, or only ``parts``) into ``out``
+    and write the gradebook."""
     students = find_students(Path(submissions))
+    shown = [part for part in PARTS if not parts or part.name in parts]
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    results: dict[str, dict] = {}
+    outcome = ClassResults()
     pending = []
     for student in students:
         results_path = out / student.id / "results.json"
-        if not force and is_complete(results_path):
-            results[student.id] = json.loads(results_path.read_text(encoding="utf-8"))
+        if not force and is_complete(results_path, shown):
+            outcome.results[student.id] = _read_results(results_path) or {}
+            outcome.skipped.append(student.id)
         else:
             pending.append(student)
     with tqdm(total=len(students), initial=len(students) - len(pending), disable=not progress,
               desc="grading", unit="student") as bar, ThreadPoolExecutor(max(1, jobs)) as pool:
         futures = {pool.submit(grade_student, student, out, parts): student for student in pending}
         for future in as_completed(futures):
-            results[futures[future].id] = future.result()
+            outcome.results[futures[future].id] = future.result()
             bar.update(1)
-    write_gradebook(out / "gradebook.csv", results)
-    return results
+    outcome.graded = sorted(student.id for student in pending)
+    write_gradebook(out, outcome.results, shown, {student.id: student.name for student in students})
+    return outcome

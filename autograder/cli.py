@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+import tempfile
 from pathlib import Path
 
-from autograder import grading, solution_cells
+from autograder import grading, sanitize, solution_cells
 from autograder.parts import PARTS, part_named
 from autograder.sandbox import WorkerStartError
 
@@ -18,26 +20,67 @@ def _parts(names: list[str] | None):
     return [part_named(name) for name in names]
 
 
-def _submission(path: str) -> Path:
+class NothingToGrade(Exception):
+    """A path that holds nothing to grade; ``why`` says why without naming the path."""
+
+    def __init__(self, shown: str, why: str):
+        super().__init__(f"{shown} {why}")
+        self.why = why
+
+
+def _submission(path: str, shown: str | None = None) -> Path:
+    """``path`` if it is a folder holding something to grade; else NothingToGrade, naming
+    ``shown`` (the path the user typed, if it differs)."""
+    shown = shown or path
     directory = Path(path)
     if not directory.is_dir():
-        raise SystemExit(f"error: {path} is not a directory. Pass the folder that holds your "
-                         f"modules (e.g. assignments/).")
+        raise NothingToGrade(shown, "is not a directory. Pass the folder that holds your modules "
+                                    "(e.g. assignments/).")
     expected = [part.filename for part in PARTS]
     if (not any((directory / name).is_file() for name in expected)
             and not solution_cells.extract(solution_cells.notebooks_under(directory), expected).modules):
-        raise SystemExit(f"error: {path} holds none of the graded files ({', '.join(expected)}) and no notebook "
-                         "with their solution cells. Pass the folder laid out like assignments/, or the "
-                         "notebooks' folder in the notebook editing mode.")
+        raise NothingToGrade(shown, f"holds none of the graded files ({', '.join(expected)}) and no notebook with "
+                                    "their solution cells. Pass the folder laid out like assignments/ (or a zip of "
+                                    "it), or the notebooks' folder in the notebook editing mode.")
     return directory
+
+
+@contextlib.contextmanager
+def _graded_folder(path: str):
+    """The folder to grade: ``path`` itself, or, for a ``.zip``, a temporary folder with
+    its graded modules and notebooks, read by the rules of ``grade-all``
+    (``autograder.batch.unpack``: members by name only, size limits, at the root or in one
+    folder)."""
+    if not (path.lower().endswith(".zip") and Path(path).is_file()):
+        yield _submission(path)
+        return
+    from autograder.batch import SubmissionError, unpack
+
+    with tempfile.TemporaryDirectory(prefix="dq-submission-") as scratch:
+        try:
+            unpack(Path(path), Path(scratch))
+        except SubmissionError as error:
+            raise NothingToGrade(path, f"cannot be graded: {error}") from None
+        yield _submission(scratch, shown=path)
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
     if args.results:
         grading.write_json_atomically(Path(args.results), grading.fallback_results("grader started"))
-    submission = _submission(args.directory)
-    report = grading.grade(submission, _parts(args.part), run_as=args.run_as)
+    if args.feedback:
+        _write_text(Path(args.feedback), grading.BEING_GRADED + "\n")
+    try:
+        with _graded_folder(args.directory) as submission:
+            report = grading.grade(submission, _parts(args.part), run_as=args.run_as)
+    except NothingToGrade as error:
+        if args.results:
+            grading.write_json_atomically(Path(args.results), grading.fallback_results(f"the submission {error.why}"))
+        if args.feedback:
+            _write_text(Path(args.feedback), f"Your submission {sanitize.text(error.why)}\n")
+        raise SystemExit(f"error: {sanitize.text(error)}") from None
     print(grading.format_report(report, show_passed=args.verbose))
+    if args.feedback:
+        _write_text(Path(args.feedback), grading.format_report(report, for_student=True) + "\n")
     if args.results:
         grading.write_json_atomically(Path(args.results), grading.gradescope_results(report))
         print(f"wrote {args.results}")
@@ -48,7 +91,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     from autograder.selfcheck import check
 
     part_named(args.part)  # an unknown part is an error before the directory is looked at
-    return 0 if check(args.part, _submission(args.directory)) else 1
+    try:
+        submission = _submission(args.directory)
+    except NothingToGrade as error:
+        raise SystemExit(f"error: {sanitize.text(error)}") from None
+    return 0 if check(args.part, submission) else 1
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
 def cmd_curve(args: argparse.Namespace) -> int:
@@ -70,13 +122,19 @@ def cmd_grade_all(args: argparse.Namespace) -> int:
     try:
         for name in args.part or []:
             part_named(name)  # an unknown name is an error before anything is graded
-        results = batch.grade_all(Path(args.submissions), Path(args.out), jobs=args.jobs, force=args.force,
+        outcome = batch.grade_all(Path(args.submissions), Path(args.out), jobs=args.jobs, force=args.force,
                                   parts=args.part)
     except batch.SubmissionError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {sanitize.text(error)}", file=sys.stderr)
         return 2
-    graded = sum(1 for data in results.values() if data.get("tests"))
-    print(f"graded {graded} of {len(results)} submission(s); gradebook: {Path(args.out) / 'gradebook.csv'}")
+    graded, skipped, failed = len(outcome.graded), len(outcome.skipped), len(outcome.not_graded)
+    summary = f"{len(outcome.results)} submission(s): {graded} graded now, {skipped} skipped"
+    if skipped:
+        summary += " (already graded; --force grades them again)"
+    if failed:
+        summary += f"; {failed} could not be graded (the gradebook's note column says why)"
+    out = Path(args.out)
+    print(f"{summary}.\ngradebook: {out / batch.GRADEBOOK} (its test columns: {out / batch.GRADEBOOK_KEY})")
     return 0
 
 
@@ -180,9 +238,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     grade = commands.add_parser("grade", help="grade a submission (all tests, public and hidden)")
     grade.add_argument("directory", nargs="?", default="assignments",
-                       help="folder laid out like assignments/ (default: assignments)")
+                       help="folder laid out like assignments/, or a .zip of one (default: assignments)")
     grade.add_argument("--part", action="append", help="grade only this part (repeatable)")
     grade.add_argument("--results", help="also write Gradescope's results.json here")
+    grade.add_argument("--feedback", help="also write the table for the student (no internal details) here")
     grade.add_argument("-v", "--verbose", action="store_true", help="list passed tests too")
     grade.add_argument("--run-as", help="run student code as this account (the grader must run as root)")
     grade.set_defaults(run=cmd_grade)
@@ -243,6 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    sanitize.tolerant_streams()
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)

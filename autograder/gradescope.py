@@ -24,6 +24,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from autograder import sanitize
 from autograder.grading import (fallback_results, format_report, gradescope_results, grade,
                                 write_json_atomically)
 from autograder.parts import PARTS, part_named
@@ -111,13 +112,14 @@ def main(argv: list[str] | None = None) -> int:
                              "'' runs it as the grader's own account")
     parser.add_argument("--part", action="append", help="grade only this part (repeatable; for tests)")
     args = parser.parse_args(argv)
+    sanitize.tolerant_streams()
     run_as = args.run_as if args.run_as and os.geteuid() == 0 else None
     try:
         run(Path(args.root), run_as, args.part)
     except BaseException as error:  # noqa: BLE001 - results.json must stay valid whatever happens
         reason = f"the grader failed ({type(error).__name__}: {error}); the course staff has the details"
         write_json_atomically(Path(args.root) / "results" / "results.json", fallback_results(reason))
-        print(f"grading failed: {type(error).__name__}: {error}", file=sys.stderr)
+        print(sanitize.text(f"grading failed: {type(error).__name__}: {error}"), file=sys.stderr)
         return 1
     return 0
 

@@ -21,7 +21,7 @@ from typing import Any, Iterable
 
 import pytest
 
-from autograder import solution_cells
+from autograder import sanitize, solution_cells
 from autograder.graders.support import Failure
 from autograder.parts import GRADERS_DIR, PARTS, Part
 from autograder.sandbox import Limits, StudentCrash, StudentError, Worker, copy_module
@@ -73,32 +73,56 @@ class Report:
         return totals
 
 
+MESSAGE_LIMIT = 2000
+"""Characters kept of the message of an exception raised by student code."""
+SOURCE_LINE_LIMIT = 300
+"""Characters kept of each source line of a student's traceback."""
+OUTPUT_TAIL_LINES = 20
+"""Lines kept of what student code printed before it stopped a test."""
+
+
 def student_message(error: BaseException) -> tuple[str, str]:
-    """(status, message) for an exception that ended a grader test."""
+    """(status, message) for an exception that ended a grader test.
+
+    Everything the student's code controls (the exception's type, message and source
+    lines, its output, the values quoted by a failed check) arrives here from the worker
+    as plain data, possibly forged; each piece is cut to a bounded length and made safe
+    to show (``autograder/sanitize.py``)."""
     if isinstance(error, Failure):
-        return "failed", str(error)
+        return "failed", sanitize.text(str(error))
     if isinstance(error, StudentError):
-        info = error.info
+        info = error.info if isinstance(error.info, dict) else {}
         importing = info.get("importing")
-        prefix = f"Importing {importing}.py failed: " if importing else ""
+        prefix = f"Importing {sanitize.text(importing, 100, one_line=True)}.py failed: " if importing else ""
+        message = sanitize.text(info.get("message", ""), MESSAGE_LIMIT)
         if error.kind == "not_implemented":
-            return "failed", f"{prefix}not implemented yet ({info.get('message', '')})."
+            return "failed", f"{prefix}not implemented yet ({message})."
         if error.kind == "bad_output":
-            return "failed", f"{prefix}{info.get('message', '')}"
-        where = "".join(f"\n    at {line}" for line in info.get("where", []))
-        return "failed", f"{prefix}your code raised {info.get('type')}: {info.get('message')}{where}"
+            return "failed", f"{prefix}{message}"
+        where = info.get("where")
+        lines = where[-3:] if isinstance(where, list) else []
+        at = "".join(f"\n    at {sanitize.text(line, SOURCE_LINE_LIMIT, one_line=True)}" for line in lines)
+        kind = sanitize.text(info.get("type"), 100, one_line=True)
+        return "failed", f"{prefix}your code raised {kind}: {message}{at}"
     if isinstance(error, StudentCrash) and error.cut:
         return "failed", f"This test was cut: {error.reason}. Earlier tests used the time."
     if isinstance(error, StudentCrash):
-        message = f"Your code stopped the test: {error.reason}."
-        tail = error.output_tail.strip()
+        message = f"Your code stopped the test: {sanitize.text(error.reason, MESSAGE_LIMIT)}."
+        tail = "\n".join(sanitize.text(error.output_tail[-600:]).strip().splitlines()[-OUTPUT_TAIL_LINES:])
         if tail:
-            message += "\nLast output:\n" + tail[-600:]
+            message += "\nLast output:\n" + tail
         return "failed", message
+    # A fault of the grader itself: frames by file name only, so no path of the grader's
+    # machine reaches the student; the error's text may quote student values.
     frames = [frame for frame in traceback.extract_tb(error.__traceback__)
               if "_pytest" not in frame.filename and "pluggy" not in frame.filename]
-    detail = "".join(traceback.format_list(frames[-4:])) + f"{type(error).__name__}: {error}"
-    return "error", f"Internal grader error ({type(error).__name__}); please tell the course staff.\n{detail}"
+    detail = "".join(f"  {Path(frame.filename).name}, line {frame.lineno}, in {frame.name}\n"
+                     for frame in frames[-4:])
+    detail += sanitize.text(f"{type(error).__name__}: {error}", MESSAGE_LIMIT)
+    # The grader cannot tell which of the two it was, so it names both.
+    return "error", (f"Internal grader error ({type(error).__name__}) while checking this test: either your code "
+                     "sent back an answer of a form the test does not expect, or the grader has a fault; if your "
+                     f"code is otherwise correct, please tell the course staff.\n{detail}")
 
 
 class _StudentFixture:
@@ -282,49 +306,65 @@ def _fmt(value: float) -> str:
     return f"{value:g}"
 
 
-def format_report(report: Report, show_passed: bool = False) -> str:
+STAFF_ONLY = "The grader hit an internal error; the course staff has the details."
+BEING_GRADED = "Your submission is being graded; this file is replaced when it is done."
+"""What a feedback file says from the start of a grading until its end."""
+
+
+def format_report(report: Report, show_passed: bool = False, for_student: bool = False) -> str:
+    """The report as a table: a row per part with its score, then each failed test (every
+    test if ``show_passed``) with its message. ``for_student`` leaves out what only the
+    course staff should read: the details of an internal error, in a test or in the grader."""
     lines = []
     part_titles = {part.name: part.title for part in PARTS}
-    for part, (score, maximum) in report.part_scores().items():
-        lines.append(f"{part_titles.get(part, part):<28} {_fmt(score):>5} / {_fmt(maximum)}")
+    scores = report.part_scores()
+    width = max([len("Total"), *(len(part_titles.get(part, part)) for part in scores)])
+    for part, (score, maximum) in scores.items():
+        lines.append(f"{part_titles.get(part, part):<{width}} {_fmt(score):>5} / {_fmt(maximum)}")
         tests = [test for test in report.tests if test.part == part]
         if score == 0 and len(tests) > 1 and len({test.output for test in tests}) == 1:
             # Typically "not implemented yet": say it once, not once per test.
             lines.append(f"  FAIL all {len(tests)} tests:")
-            lines.extend(f"         {line}" for line in tests[0].output.splitlines())
+            lines.extend(f"         {line}" for line in sanitize.text(tests[0].output).splitlines())
             continue
         first_with: dict[str, str] = {}
         for test in tests:
             if test.status == "passed" and not show_passed:
                 continue
             mark = "ok" if test.status == "passed" else "FAIL"
-            lines.append(f"  {mark:<4} {test.number:<5} [{test.visibility}] {test.name} "
+            name = sanitize.text(test.name, one_line=True)
+            lines.append(f"  {mark:<4} {test.number:<5} [{test.visibility}] {name} "
                          f"({_fmt(test.score)}/{_fmt(test.max_score)})")
             if test.output in first_with:
                 lines.append(f"         (same message as {first_with[test.output]})")
                 continue
             if test.output:
                 first_with[test.output] = test.number
-            lines.extend(f"         {line}" for line in test.output.splitlines())
-    lines.append(f"{'Total':<28} {_fmt(report.score):>5} / {_fmt(report.max_score)}"
+            output = sanitize.text(test.output)
+            if for_student and test.status == "error":
+                output = output.partition("\n")[0]  # "Internal grader error (...) ...: either ... or ..."
+            lines.extend(f"         {line}" for line in output.splitlines())
+    lines.append(f"{'Total':<{width}} {_fmt(report.score):>5} / {_fmt(report.max_score)}"
                  f"   ({report.seconds:.1f} s)")
-    lines.extend(f"NOTE: {note}" for note in report.notes)
-    for error in report.internal_errors:
-        lines.append(f"GRADER ERROR: {error}")
+    lines.extend(f"NOTE: {sanitize.text(note)}" for note in report.notes)
+    if report.internal_errors and for_student:
+        lines.append(f"GRADER ERROR: {STAFF_ONLY}")
+    elif report.internal_errors:
+        lines.extend(f"GRADER ERROR: {sanitize.text(error)}" for error in report.internal_errors)
     return "\n".join(lines)
 
 
 def gradescope_results(report: Report) -> dict[str, Any]:
-    """The report in Gradescope's results.json format."""
+    """The report in Gradescope's results.json format; every text in it made safe to show."""
     tests = []
     for test in report.tests:
         entry = {
-            "name": f"{test.part}: {test.name}",
+            "name": sanitize.text(f"{test.part}: {test.name}", one_line=True),
             "number": test.number,
             "score": test.score,
             "max_score": test.max_score,
             "status": "passed" if test.status == "passed" else "failed",
-            "output": test.output,
+            "output": sanitize.text(test.output),
             "visibility": GRADESCOPE_VISIBILITY.get(test.visibility, "after_published"),
         }
         tests.append(entry)
@@ -334,30 +374,34 @@ def gradescope_results(report: Report) -> dict[str, Any]:
         "stdout_visibility": "hidden",
         "tests": tests,
     }
-    if report.notes:
-        results["output"] = "\n".join(report.notes)
+    notes = [sanitize.text(note) for note in report.notes]
+    if notes:
+        results["output"] = "\n".join(notes)
     if report.internal_errors:
-        results["output"] = "\n".join([*report.notes, "The grader hit an internal error; the course staff has the details."])
-        results["extra_data"] = {"internal_errors": report.internal_errors}
+        results["output"] = "\n".join([*notes, STAFF_ONLY])
+        results["extra_data"] = {"internal_errors": [sanitize.text(error) for error in report.internal_errors]}
     return results
 
 
 def fallback_results(reason: str) -> dict[str, Any]:
-    """What results.json says if grading never finishes."""
-    return {"score": 0.0, "output": f"Grading did not finish: {reason}", "stdout_visibility": "hidden",
+    """What results.json says if grading never finishes (``reason`` may quote the student)."""
+    return {"score": 0.0, "output": f"Grading did not finish: {sanitize.text(reason)}", "stdout_visibility": "hidden",
             "tests": []}
 
 
 def write_json_atomically(path: Path, data: dict[str, Any]) -> None:
+    """Write ``data`` as JSON to ``path`` so that the file is, at every moment, either the
+    old one or the whole new one; it is plain ASCII and valid JSON whatever ``data`` holds
+    (lone surrogates are replaced, and a NaN is an error rather than invalid JSON)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(sanitize.json_safe(data), indent=2, allow_nan=False) + "\n"
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".results-", suffix=".json")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        json.dump(data, stream, indent=2)
-        stream.write("\n")
+    with os.fdopen(handle, "w", encoding="ascii") as stream:
+        stream.write(text)
     os.replace(temporary, path)
 
 
 def report_dict(report: Report) -> dict[str, Any]:
-    return {"submission": report.submission, "seconds": report.seconds,
-            "tests": [asdict(test) for test in report.tests]}
+    return sanitize.json_safe({"submission": report.submission, "seconds": report.seconds,
+                               "tests": [asdict(test) for test in report.tests]})

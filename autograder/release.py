@@ -31,8 +31,8 @@ WHOLE = ["assignments", "dqkit", "lecture_notes", "notebooks", "autograder/probe
          "autograder/graders/public", "autograder/graders/fixtures/public"]
 # Single files copied as they are.
 FILES = ["requirements.txt", "environment.yml", "kit",
-         "autograder/__init__.py", "autograder/__main__.py", "autograder/cli.py", "autograder/curve.py",
-         "autograder/grading.py",
+         "autograder/__init__.py", "autograder/__main__.py", "autograder/batch.py", "autograder/cli.py",
+         "autograder/curve.py", "autograder/grading.py", "autograder/sanitize.py",
          "autograder/parts.py", "autograder/sandbox.py", "autograder/selfcheck.py", "autograder/solution_cells.py",
          "autograder/wire.py", "autograder/worker.py",
          "autograder/graders/__init__.py", "autograder/graders/conftest.py", "autograder/graders/support.py",

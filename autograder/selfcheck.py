@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from autograder import sanitize
 from autograder.grading import format_report, grade
 from autograder.parts import part_named
 
@@ -35,7 +36,7 @@ def kit_test(part: str, number: str, directory: str | Path = ".") -> None:
     for test in _REPORTS[key].tests:
         if test.number == number:
             if test.status != "passed":
-                raise AssertionError(f"{part} {number} ({test.name}) failed:\n{test.output}")
+                raise AssertionError(f"{part} {number} ({test.name}) failed:\n{sanitize.text(test.output)}")
             return
     raise AssertionError(f"{part} has no test {number} here: the grader's tests and this notebook disagree")
 

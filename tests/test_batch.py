@@ -2,7 +2,8 @@
 hostile) graded into one gradebook, resumable and independent of ``--jobs``.
 
 Only the first two parts are graded here (``--part``), so the whole class takes about a
-minute on two cores; what is checked is the batch machinery, not the graders.
+minute on two cores; what is checked is the batch machinery, not the graders. Hostile
+student ids are in ``tests/test_sanitize.py``.
 """
 from __future__ import annotations
 
@@ -16,7 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder.batch import find_students, grade_all, unpack, SubmissionError
+from autograder.batch import (GRADEBOOK, GRADEBOOK_KEY, MAXIMUM_ROW, SubmissionError, find_students, grade_all,
+                              gradebook_rows, is_complete, key_rows, unpack)
+from autograder.grading import catalog
+from autograder.parts import part_named
 from tests.gradescope import validate_results
 from tests.mutants import MUTANTS, mutated_source
 
@@ -83,9 +87,20 @@ def make_class(root: Path) -> dict[str, dict[str, str]]:
     return expected
 
 
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        return list(csv.DictReader(handle))
+
+
 def read_gradebook(path: Path) -> dict[str, dict[str, str]]:
-    with open(path, newline="") as handle:
-        return {row["student"]: row for row in csv.DictReader(handle)}
+    """Student id -> row; the first row, the maximum of each column, is under MAXIMUM_ROW."""
+    return {row["student"]: row for row in read_csv(path)}
+
+
+def run_grade_all(submissions: Path, out: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "autograder", "grade-all", str(submissions), "--out", str(out),
+                           "--jobs", "2", *[arg for part in PARTS for arg in ("--part", part)]],
+                          cwd=REPO, capture_output=True, text=True, timeout=900)
 
 
 @pytest.mark.slow
@@ -94,20 +109,29 @@ def test_a_class_of_twenty_gets_a_correct_gradebook(tmp_path):
     submissions.mkdir()
     expected = make_class(submissions)
     out = tmp_path / "out"
-    completed = subprocess.run([sys.executable, "-m", "autograder", "grade-all", str(submissions), "--out", str(out),
-                                "--jobs", "2", *[arg for part in PARTS for arg in ("--part", part)]],
-                               cwd=REPO, capture_output=True, text=True, timeout=900)
+    completed = run_grade_all(submissions, out)
     assert completed.returncode == 0, completed.stderr[-3000:]
-    assert "graded 20 of 20 submission(s)" in completed.stdout
+    assert "20 submission(s): 20 graded now, 0 skipped." in completed.stdout
 
-    gradebook = read_gradebook(out / "gradebook.csv")
+    gradebook = read_gradebook(out / GRADEBOOK)
+    maximum = gradebook.pop(MAXIMUM_ROW)
     assert set(gradebook) == set(expected)
+    tests = [entry for part in PARTS for entry in catalog(part_named(part))]
+    columns = list(maximum)
+    assert columns == ["student", "total", *PARTS, *(f"T{entry.number}" for entry in tests), "note"]
+    assert [float(maximum[part]) for part in PARTS] == list(FULL.values())
+    assert float(maximum["total"]) == sum(FULL.values())
+    key = read_csv(out / GRADEBOOK_KEY)
+    assert [row["test"] for row in key] == columns[2 + len(PARTS):-1]
+    assert [(row["part"], row["description"]) for row in key] == [(entry.part, entry.name) for entry in tests]
     for student, parts in expected.items():
         results = json.loads((out / student / "results.json").read_text())
         validate_results(results)
         row = gradebook[student]
         assert float(row["total"]) == pytest.approx(results["score"])
         assert float(row["total"]) == pytest.approx(sum(float(row[part]) for part in PARTS))
+        assert {f"T{test['number']}": test["score"] for test in results["tests"]} == \
+            {column: float(row[column]) for column in columns[2 + len(PARTS):-1]}
         for part, outcome in parts.items():
             score = float(row[part])
             want = {"full": FULL[part], "zero": 0.0}.get(outcome)
@@ -115,14 +139,20 @@ def test_a_class_of_twenty_gets_a_correct_gradebook(tmp_path):
                 assert 0.0 <= score < FULL[part], f"{student}: {part} scored {score}"
             else:
                 assert score == want, f"{student}: {part} scored {score}, expected {want}"
-        assert (out / student / "feedback.txt").read_text().strip()
+        feedback = (out / student / "feedback.txt").read_text()
+        assert feedback.startswith("Replay buffer") and "Total" in feedback
+        assert "wrote" not in feedback and str(tmp_path) not in feedback  # only what the student should read
+        assert "results.json" in (out / student / "grader.log").read_text()  # the grader's own lines are here
     assert "not implemented yet" in (out / "stubs_0" / "feedback.txt").read_text()
 
-    # Resumable: a second run grades nobody and leaves every result as it was.
+    # Resumable: a second run grades nobody, says so, and leaves every file as it was.
     before = {student: (out / student / "results.json").stat().st_mtime_ns for student in expected}
-    again = grade_all(submissions, out, jobs=2, parts=PARTS, progress=False)
+    book = (out / GRADEBOOK).read_bytes()
+    again = run_grade_all(submissions, out)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "20 submission(s): 0 graded now, 20 skipped (already graded; --force grades them again)." in again.stdout
     assert {student: (out / student / "results.json").stat().st_mtime_ns for student in expected} == before
-    assert {s: d["score"] for s, d in again.items()} == {s: float(r["total"]) for s, r in gradebook.items()}
+    assert (out / GRADEBOOK).read_bytes() == book
 
     # The same scores in another order of work and with one job.
     some = ["buggy_samples_whole_capacity", "hostile_exit_at_import", "reference_3", "zipped_in_folder"]
@@ -135,7 +165,8 @@ def test_a_class_of_twenty_gets_a_correct_gradebook(tmp_path):
         else:
             shutil.copy(submissions / f"{student}.zip", subset / f"{student}.zip")
     alone = grade_all(subset, tmp_path / "out_one_job", jobs=1, parts=PARTS, progress=False)
-    assert {s: d["score"] for s, d in alone.items()} == {s: float(gradebook[s]["total"]) for s in some}
+    assert alone.graded == sorted(some) and alone.skipped == []
+    assert {s: d["score"] for s, d in alone.results.items()} == {s: float(gradebook[s]["total"]) for s in some}
 
 
 def test_zip_members_are_read_by_name_only(tmp_path):
@@ -163,5 +194,36 @@ def test_bad_zips_and_duplicate_students_are_clear_errors(tmp_path):
     class_dir = tmp_path / "class"
     (class_dir / "ana").mkdir(parents=True)
     shutil.copy(spread, class_dir / "ana.zip")
-    with pytest.raises(SubmissionError, match="more than one submission for ana"):
+    with pytest.raises(SubmissionError, match="more than one submission for one student: 'ana', 'ana.zip'"):
         find_students(class_dir)
+
+
+def test_the_gradebook_reads_scores_as_numbers_within_each_tests_points():
+    parts = [part_named(name) for name in PARTS]
+    forged = {"score": 1000, "tests": [{"number": "1.1", "score": 1000}, {"number": "1.2", "score": float("nan")},
+                                       {"number": "1.3", "score": "2"}, {"number": "1.4", "score": True},
+                                       {"number": "1.5", "score": -4}, {"number": "9.9", "score": 50}, "junk"]}
+    honest = {"score": 3.0, "tests": [{"number": "1.1", "score": 1.0}, {"number": "2.1", "score": 2.0}]}
+    columns, rows = gradebook_rows({"forger": forged, "honest": honest, "broken": {"output": "Grading did not finish"}},
+                                   parts, names={"forger": "=forger"})
+    assert columns[:4] == ["student", "total", "replay_buffer", "target_network"] and columns[-1] == "note"
+    maximum, broken, forger, honest_row = rows
+    assert maximum["student"] == MAXIMUM_ROW and maximum["total"] == "33" and maximum["T1.1"] == "1"
+    assert forger["T1.1"] == "1" and forger["total"] == "1"  # capped at the test's points; the rest is 0
+    assert all(forger[f"T1.{k}"] == "0" for k in range(2, 6))
+    assert forger["note"] == "submitted as '=forger'"
+    assert (honest_row["total"], honest_row["replay_buffer"], honest_row["target_network"]) == ("3", "1", "2")
+    assert broken["total"] == "0" and broken["note"] == "not graded: Grading did not finish"
+    key_columns, key = key_rows(parts)
+    assert key_columns == ["test", "part", "visibility", "points", "description"]
+    assert [row["test"] for row in key] == columns[4:-1]
+    assert {row["visibility"] for row in key} == {"public", "hidden"}
+
+
+def test_a_student_is_already_graded_only_for_the_parts_their_results_hold(tmp_path):
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps({"score": 0, "tests": [{"number": "1.1", "score": 0}]}))
+    assert is_complete(results, [part_named("replay_buffer")])
+    assert not is_complete(results, [part_named(name) for name in PARTS])
+    results.write_text(json.dumps({"score": 0.0, "output": "Grading did not finish: grading started", "tests": []}))
+    assert not is_complete(results, [part_named("replay_buffer")])

@@ -1,11 +1,16 @@
 """The command line: what students and instructors type, and its errors."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
+
+from autograder.grading import GradedTest, Report, format_report
+from tests.gradescope import validate_results
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -74,3 +79,52 @@ def test_curve_of_the_reference_draws_a_solved_run(tmp_path):
     assert completed.returncode == 0, completed.stderr
     assert "ddpg, seed 1: solved at" in completed.stdout
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_grade_takes_a_zip_read_by_the_rules_of_grade_all(tmp_path):
+    archive = tmp_path / "submission.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.write(REPO / "solutions" / "replay_buffer.py", "my_homework/replay_buffer.py")
+        bundle.writestr("../../outside.py", "x = 1\n")  # read by name only: never written anywhere
+    results, feedback = tmp_path / "results.json", tmp_path / "feedback.txt"
+    completed = run("grade", str(archive), "--part", "replay_buffer", "--results", str(results),
+                    "--feedback", str(feedback))
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(results.read_text())["score"] == 19.0
+    assert not (tmp_path.parent / "outside.py").exists()
+    # The student's table, without the grader's own lines and paths.
+    student_table = feedback.read_text()
+    assert student_table.startswith("Replay buffer") and "Total" in student_table
+    assert "wrote" not in student_table and str(tmp_path) not in student_table
+
+
+@pytest.mark.parametrize("contents, error", [
+    ({"a/replay_buffer.py": "", "b/target_network.py": ""}, "spread over several folders"),
+    ({"replay_buffer.py": "#" * (2 * 1024**2 + 1)}, "larger than 2 MB"),
+    ({"notes.txt": "hello"}, "holds none of the graded files"),
+    (None, "is not a readable zip file"),
+], ids=["two_folders", "too_large", "nothing_graded", "not_a_zip"])
+def test_a_zip_that_cannot_be_graded_is_a_clear_error_and_a_valid_results_file(tmp_path, contents, error):
+    archive = tmp_path / "submission.zip"
+    if contents is None:
+        archive.write_bytes(b"not a zip")
+    else:
+        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+            for name, text in contents.items():
+                bundle.writestr(name, text)
+    results, feedback = tmp_path / "results.json", tmp_path / "feedback.txt"
+    completed = run("grade", str(archive), "--results", str(results), "--feedback", str(feedback))
+    assert completed.returncode != 0 and error in completed.stderr and "Traceback" not in completed.stderr
+    data = json.loads(results.read_text())
+    validate_results(data)
+    assert data["tests"] == [] and error in data["output"]
+    assert feedback.read_text().startswith("Your submission") and error in feedback.read_text()
+
+
+def test_part_rows_line_up_whatever_the_titles_length():
+    report = Report(submission="s", tests=[
+        GradedTest("replay_buffer", "public", "a", "a", 19.0, 19.0, status="passed", number="1.1"),
+        GradedTest("naf", "public", "b", "b", 25.0, 25.0, status="passed", number="10.1")])
+    rows = [line for line in format_report(report).splitlines() if " / " in line]
+    assert [row.split()[0] for row in rows] == ["Replay", "Normalized", "Total"]
+    assert len({row.index(" / ") for row in rows}) == 1, rows

@@ -126,3 +126,13 @@ def test_hostile_code_runs_unprivileged_and_cannot_forge_or_peek(autograder_root
     # results.json nor the grader's own code could be written.
     assert "uid=65534 | PermissionError | PermissionError | PermissionError | PermissionError" in seen, seen
     assert "wrote " not in seen
+
+
+def test_an_undecodable_exception_message_still_gives_per_test_results(autograder_root):
+    # A lone surrogate in a message once stopped the grader before it wrote results.json.
+    files = module_texts(REPO / "assignments")
+    files["replay_buffer.py"] = files["replay_buffer.py"].replace(
+        'raise NotImplementedError("replay_buffer: ', 'raise RuntimeError("\\ud800 \\x1b[2J" + "', 1)
+    results = grade(autograder_root, files, "replay_buffer")
+    assert len(results["tests"]) == 14 and results["score"] == 0
+    assert all("RuntimeError: \ufffd \\x1b[2J" in test["output"] for test in results["tests"])

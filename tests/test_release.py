@@ -129,6 +129,9 @@ def test_students_can_check_and_submit_from_the_release(release, tmp_path):
     assert submitted.returncode == 0, submitted.stderr
     assert sorted(zipfile.ZipFile(archive).namelist()) == sorted(part.filename for part in PARTS)
     assert "unfinished: replay_buffer.py" in submitted.stderr
+    graded = subprocess.run([sys.executable, "-m", "autograder", "grade", str(archive), "--part", "replay_buffer"],
+                            cwd=release, capture_output=True, text=True, timeout=300, env=environment)
+    assert graded.returncode == 0 and "not implemented yet" in graded.stdout, graded.stdout + graded.stderr
     (release / "assignments" / "cem.py").rename(tmp_path / "cem.py")
     try:
         submitted = subprocess.run([sys.executable, str(release / "submit.py"), "--out", str(archive)],
