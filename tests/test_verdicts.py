@@ -7,12 +7,13 @@ parameters, and a reply frame written straight onto the worker's answer pipe. No
 learning point; each failure says what the grader observed."""
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-from autograder.grading import grade
+from autograder.grading import grade, gradescope_results
 from autograder.parts import PARTS, part_named
 
 REPO = Path(__file__).resolve().parent.parent
@@ -112,20 +113,34 @@ _wire.encode = _forged
 '''
 
 
-@pytest.mark.parametrize("body", ["[0] * (5 * 1024 * 1024)",
-                                  "eval('[' * 100000 + ']' * 100000)",
-                                  "{'__ndarray__': '', 'dtype': 'float32', 'shape': [2**70]}"],
-                         ids=["giant", "deeply-nested", "impossible-shape"])
-def test_forged_answers_are_malformed_and_cost_the_grader_nothing(tmp_path, body):
+@pytest.mark.parametrize("body, refused", [
+    ("[0] * (8 * 1024 * 1024)", True),            # a 24 MB answer: over the limit
+    ("[0] * (3 * 1024 * 1024)", False),           # 9 MB: read, wrong, and quoted only in part
+    ("{'__ndarray__': '', 'dtype': 'float32', 'shape': [2**70]}", True),
+], ids=["over-the-limit", "large", "impossible-shape"])
+def test_forged_answers_cost_the_grader_nothing(tmp_path, body, refused):
     folder = tmp_path / "submission"
     folder.mkdir()
     source = (REPO / "solutions" / "replay_buffer.py").read_text()
     (folder / "replay_buffer.py").write_text(source + FORGED_ENCODER.replace("{body}", body))
     report = grade(folder, [part_named("replay_buffer")])
     assert report.score == 0 and not report.internal_errors
-    assert all(test.status == "failed" and "malformed answer" in test.output for test in report.tests), \
-        [test.output[:300] for test in report.tests]
-    assert max(len(test.output) for test in report.tests) < 5_000
+    outputs = [test.output for test in report.tests]
+    if refused:
+        assert all("malformed answer" in output for output in outputs), [output[:300] for output in outputs]
+    assert max(map(len, outputs)) < 5_000
+    assert len(json.dumps(gradescope_results(report))) < 200_000
+
+
+def test_an_answer_too_deeply_nested_to_encode_stops_only_the_worker(tmp_path):
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    source = (REPO / "solutions" / "replay_buffer.py").read_text()
+    (folder / "replay_buffer.py").write_text(
+        source + FORGED_ENCODER.replace("{body}", "eval('[' * 100000 + ']' * 100000)"))
+    report = grade(folder, [part_named("replay_buffer")])
+    assert report.score == 0 and not report.internal_errors
+    assert all(test.status == "failed" for test in report.tests)
 
 
 def test_a_hard_link_is_not_graded(tmp_path):
