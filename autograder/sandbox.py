@@ -239,6 +239,11 @@ def bwrap_arguments(isolation_: Isolation, modules: Path, limits: Limits) -> lis
         elif path.is_dir():
             args += ["--ro-bind", directory, directory]
             mounted.append(path)
+    # The fresh /tmp first, so that a Python or kit directory under the host's /tmp (a
+    # temporary virtual environment) is bound on top of it rather than hidden by it.
+    args += ["--proc", "/proc", "--dev", "/dev",
+             "--size", str(limits.work_bytes), "--tmpfs", WORK_MOUNT,
+             "--size", str(limits.work_bytes // 4), "--tmpfs", "/dev/shm"]
     for directory in _python_directories():
         if not any(directory.is_relative_to(outer) for outer in mounted):
             args += ["--ro-bind", str(directory), str(directory)]
@@ -252,9 +257,6 @@ def bwrap_arguments(isolation_: Isolation, modules: Path, limits: Limits) -> lis
     for relative in WORKER_CODE:
         args += ["--ro-bind", str(PACKAGE_ROOT / relative), f"{KIT_MOUNT}/{relative}"]
     args += ["--ro-bind", str(modules), SUBMISSION_MOUNT,
-             "--proc", "/proc", "--dev", "/dev",
-             "--size", str(limits.work_bytes), "--tmpfs", WORK_MOUNT,
-             "--size", str(limits.work_bytes // 4), "--tmpfs", "/dev/shm",
              # The root bwrap builds is an unlimited in-memory file system: read-only from here on.
              "--remount-ro", "/",
              "--chdir", WORK_MOUNT, "--"]
