@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -122,9 +123,10 @@ def test_hostile_code_runs_unprivileged_and_cannot_forge_or_peek(autograder_root
     results = grade(root, files, *FIRST_THREE)
     assert results["score"] == 19.0  # replay_buffer in full; the rest earned nothing
     seen = " ".join(test["output"] for test in results["tests"] if test["name"].startswith("target_network"))
-    # Student code ran as nobody: the hidden test and fixture were unreadable, and neither
-    # results.json nor the grader's own code could be written.
-    assert "uid=65534 | PermissionError | PermissionError | PermissionError | PermissionError" in seen, seen
+    # Student code ran as nobody: the hidden test and fixture were out of reach (not there at
+    # all in the sandbox, unreadable to nobody without it), and neither results.json nor the
+    # grader's own code could be written.
+    assert re.search(r"uid=65534( \| (PermissionError|FileNotFoundError)){4}", seen), seen
     assert "wrote " not in seen
 
 
