@@ -178,8 +178,9 @@ def _tolerances(spec: dict[str, Any], low: np.ndarray, high: np.ndarray, maximiz
 # -- the learning check -----------------------------------------------------------------------------
 # The course's SampledQConfig, with a budget. Measured on the reference (one thread, other
 # jobs running): seeds 0-7 solved in 4,000-7,000 steps, 8-22 s each. Every run is evaluated
-# from the same 10 start states (dqkit/continuous.py); benchmarks/calibration.md: the
-# reference solved 50 of 50 seeds within the 12,000 steps.
+# from the same 10 start states (dqkit/continuous.py). The grader judges the trained critic
+# with its own greedy policy (an exact grid maximizer, autograder/graders/policies.py);
+# benchmarks/calibration.md: judged so, the reference solved 49 of 50 seeds.
 COURSE_CONFIG = {
     "env_id": "Pendulum-v1", "total_steps": 12_000, "hidden_sizes": [64, 64], "buffer_capacity": 100_000,
     "batch_size": 64, "learning_starts": 1_000, "gamma": 0.99, "tau": 0.005, "learning_rate": 1e-3,
@@ -187,7 +188,7 @@ COURSE_CONFIG = {
     "eval_episodes": 10, "solved_return": -200.0,
 }
 PENDULUM_SEEDS = [0, 1, 2]
-PENDULUM_REFERENCE_RATE = "50 of 50 seeds in the kit's calibration"
+PENDULUM_REFERENCE_RATE = "49 of 50 seeds in the kit's calibration"
 
 
 def sampled_q_cases(visibility: str) -> dict[str, dict]:
