@@ -149,7 +149,31 @@ def expect_online_unchanged(report: dict[str, Any], case: dict[str, Any], action
                  "check the argument order, target_network first.")
 
 
-def expect_own_storage(report: dict[str, Any], action: str) -> None:
+def expect_update_done(report: dict[str, Any], case: dict[str, Any], action: str, checked: str) -> None:
+    """A property of an update (``checked``: "keeps its own memory", ...) earns its points only
+    once the update took place: a target that nothing touched has every such property."""
+    golden = case["golden"]["target"]
+    start = case["args"]["target_state"]
+    missing = sorted(set(golden) - set(report["target"]))
+    expect(not missing and not report["missing"],
+           f"After {action}, the target network lost {(missing or report['missing'])[:4]}, so this test "
+           f"cannot check that the update {checked}.")
+    unchanged = all(np.shape(report["target"][name]) == np.shape(start[name])
+                    and np.array_equal(report["target"][name], start[name]) for name in golden)
+    expect(not unchanged,
+           f"After {action}, no parameter or buffer of the target network changed: the update did not "
+           f"happen. This test checks that the update {checked}, which counts only once the update "
+           "gives the expected values.")
+    for name, expected in golden.items():
+        got = report["target"][name]
+        if np.shape(got) != np.shape(expected) or not np.allclose(got, expected, atol=1e-5, rtol=1e-5):
+            fail(f"After {action}, target {name} should be {show(expected)} but is {show(got)}. This test "
+                 f"checks that the update {checked}, which counts only once the update gives the "
+                 "expected values.")
+
+
+def expect_own_storage(report: dict[str, Any], case: dict[str, Any], action: str) -> None:
+    expect_update_done(report, case, action, "leaves the target with its own memory")
     shared = sorted(name for name, flag in report["shares_memory"].items() if flag)
     moved = sorted(
         name for name in report["target"]
@@ -163,7 +187,8 @@ def expect_own_storage(report: dict[str, Any], action: str) -> None:
              "of assigning the online tensors to the target.")
 
 
-def expect_in_place(report: dict[str, Any], action: str) -> None:
+def expect_in_place(report: dict[str, Any], case: dict[str, Any], action: str) -> None:
+    expect_update_done(report, case, action, "writes into the target's existing tensors")
     replaced = sorted(name for name, same in report["same_object"].items() if not same)
     expect(not replaced,
            f"After {action}, the target's {replaced[:4]} are new tensor objects. Update the "
@@ -171,7 +196,8 @@ def expect_in_place(report: dict[str, Any], action: str) -> None:
            "see the change).")
 
 
-def expect_no_graph(report: dict[str, Any], action: str) -> None:
+def expect_no_graph(report: dict[str, Any], case: dict[str, Any], action: str) -> None:
+    expect_update_done(report, case, action, "records no autograd graph")
     with_graph = sorted(name for name, flag in report["has_graph"].items() if flag)
     expect(not with_graph,
            f"After {action}, the target's {with_graph[:4]} carry an autograd graph (grad_fn is set). "
