@@ -134,6 +134,7 @@ def check_targets_near_max(student, case: dict[str, Any]) -> None:
     expect_tensor(got, np.zeros(batch), what, atol=np.inf)  # dtype and shape only
     expect(not got["requires_grad"],
            f"{what} returned a tensor that requires grad: compute the targets under torch.no_grad().")
+    expect(result["calls"] > 0, f"{what} never evaluated the target critic it was given: no maximization took place.")
     values = got["values"]
     ends = terminated > 0
     if not np.allclose(values[ends], rewards[ends], atol=1e-5):
@@ -175,6 +176,7 @@ def check_greedy_near_max(student, case: dict[str, Any]) -> None:
     expect_tensor(got, np.zeros((batch, dim)), what, atol=np.inf)
     actions = got["values"]
     check_inside(actions.reshape(batch, 1, dim), low, high, what, "")
+    expect(result["calls"] > 0, f"{what} never evaluated the critic it was given: no maximization took place.")
     gaps = q["true_max"] - q_values(q, np.arange(batch), actions)
     over = gaps > case["tolerances"]
     if over.any():
