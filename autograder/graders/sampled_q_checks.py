@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 
 from autograder.graders.continuous_checks import BOUND_SLACK, _event_shares, _fits, hoeffding_tolerance
-from autograder.graders.support import call_with_hint, expect, expect_close, expect_tensor, fail, show
+from autograder.graders.support import (call_with_hint, expect, expect_close, expect_tensor, fail, show,
+                                        with_gradient)
 from autograder.probes._analytic_q import q_values
 
 FALSE_ALARM = 1e-6
@@ -307,7 +308,7 @@ def check_update(student, case: dict[str, Any]) -> None:
         hint = (" That is 1 - tau: tau is already the weight on the ONLINE critic." if call["tau"] is not None
                 and np.isclose(call["tau"], 1 - tau) else "")
         fail(f"{what} called polyak_update with tau={call['tau']}; expected tau={tau:g}.{hint}")
-    expect(not result["target_grad"],
+    expect(not with_gradient(result["target_grads"], nonzero=True),
            f"{what} left gradients on the target critic's parameters: the targets carried an autograd graph into "
            "the loss. Compute them without gradient (sampled_targets returns no graph).")
     golden = case["golden"]
