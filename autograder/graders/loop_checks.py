@@ -154,7 +154,7 @@ def _check_target_arguments(report: dict[str, Any]) -> None:
     online = {entry.get("network") for entry in report["calls"].get("update", [])}
     for name in ("hard_update", "polyak_update"):
         for entry in report["calls"].get(name, []):
-            if entry.get("same"):
+            if entry.get("target") == entry.get("online"):
                 fail(f"{name} was called with the same network twice: pass (target_network, q_network).")
             if online and entry.get("target") in online:
                 fail(f"{name} was given the network that update_q_network trains as its first argument, the "
