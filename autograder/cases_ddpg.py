@@ -152,7 +152,7 @@ def ddpg_cases(visibility: str) -> dict[str, dict]:
             "update": update_case(7, [batch(8, 6, [0, 1, 0, 0, 1, 0])], tau=0.1),
         }
     return {
-        "targets_all_terminal": targets_case(11, [1, 1, 1, 1], gamma=0.99),
+        "targets_terminal_rows": targets_case(11, [1, 1, 0, 1], gamma=0.99),
         "targets_gamma_1_single_row": targets_case(12, [0], gamma=1.0),
         "critic_loss_large_batch": critic_loss_case(13, 32),
         "actor_loss_large_batch": actor_loss_case(14, 32),

@@ -220,9 +220,26 @@ def _rows(calls: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray, np.ndarr
             np.concatenate([call["values"] for call in calls]))
 
 
+def expect_called(result: dict[str, Any], what: str) -> None:
+    """Properties of the samples (inside the box, uniform, each observation's own) are only
+    worth checking once some samples were evaluated."""
+    expect(result["calls"], f"{what} never called q_function: no sample was evaluated.")
+
+
 def check_evaluated_inside(result: dict[str, Any], case: dict[str, Any], what: str) -> None:
-    if result["calls"]:
-        expect_inside(_rows(result["calls"])[1], case, f"{what} called q_function with an action")
+    expect_called(result, what)
+    expect_inside(_rows(result["calls"])[1], case, f"{what} called q_function with an action")
+
+
+def check_returned_evaluated(result: dict[str, Any], what: str) -> None:
+    """Each action returned was passed to q_function: it is one of the samples, not a
+    constant or a new point."""
+    expect_called(result, what)
+    evaluated = _rows(result["calls"])[1]
+    for b, action in enumerate(result["actions"]["values"]):
+        if not np.any(np.all(np.abs(evaluated - action) <= 1e-6 * (1 + np.abs(action)), axis=1)):
+            fail(f"{what}: the action returned for observation {b}, {show(action)}, was never passed to "
+                 "q_function. Return the best sample itself (as evaluated), not a mean or a new point.")
 
 
 # -- the best sample and its value ------------------------------------------------------------
@@ -232,13 +249,10 @@ def check_best_sample(result: dict[str, Any], case: dict[str, Any], what: str, r
     q = case["args"]["q"]
     batch = len(q["true_max"])
     actions, values = result["actions"]["values"], result["values"]["values"]
+    check_returned_evaluated(result, what)
     index, evaluated, evaluated_values = _rows(result["calls"])
     truth = q_values(q, np.arange(batch), actions)
     for b in range(batch):
-        same = np.all(np.abs(evaluated - actions[b]) <= 1e-6 * (1 + np.abs(actions[b])), axis=1)
-        if not same.any():
-            fail(f"{what}: the action returned for observation {b}, {show(actions[b])}, was never passed to "
-                 "q_function. Return the best sample itself (as evaluated), not a mean or a new point.")
         if not np.isclose(values[b], truth[b], rtol=1e-5, atol=1e-5):
             others = [c for c in range(batch) if c != b
                       and np.isclose(values[b], q_values(q, np.array([c]), actions[b:b + 1])[0], rtol=1e-5, atol=1e-5)]
@@ -274,6 +288,7 @@ def check_independent_across_observations(result: dict[str, Any], case: dict[str
     in the 2 to 5 dimensions of these cases even one coincidence is rare, and half of the
     samples coinciding has a probability far below FALSE_ALARM."""
     low, high = case["args"]["low"], case["args"]["high"]
+    expect_called(result, what)
     for number, call in enumerate(result["calls"], start=1):
         actions, index = call["actions"], call["index"]
         inside = np.all((actions > low) & (actions < high), axis=1)
@@ -296,6 +311,7 @@ def check_uniform(result: dict[str, Any], case: dict[str, Any], what: str) -> No
     """In every dimension the samples' empirical CDF, scaled to [0, 1], stays within the DKW
     band of the uniform one; the false alarm is below FALSE_ALARM (:func:`dkw_tolerance`)."""
     low, high = case["args"]["low"].astype(np.float64), case["args"]["high"].astype(np.float64)
+    expect_called(result, what)
     actions = np.concatenate([call["actions"] for call in result["calls"]])
     scaled = (actions - low) / (high - low)
     count, dims = scaled.shape
@@ -401,6 +417,7 @@ def check_cem_iterations(result: dict[str, Any], case: dict[str, Any], what: str
     batch, samples, dim = _sizes(case)
     elites, min_std = settings["num_elites"], settings["min_std"]
     low, high = case["args"]["low"].astype(np.float64), case["args"]["high"].astype(np.float64)
+    expect_called(result, what)
     rounds = _rounds(result, batch, samples)
     for number, (drawn, _) in enumerate(rounds[1:], start=2):
         collapsed = [b for b in range(batch) if np.all(drawn[b] == drawn[b, 0])]

@@ -17,7 +17,8 @@ import numpy as np
 
 from autograder.graders.continuous_checks import dkw_tolerance, hoeffding_tolerance, normal_cdf
 from autograder.graders.dqn_checks import first_match
-from autograder.graders.support import call_with_hint, expect, expect_close, expect_tensor, fail, show
+from autograder.graders.support import (call_with_hint, expect, expect_close, expect_tensor, fail, show,
+                                        with_gradient)
 
 FALSE_ALARM = 1e-6  # per statistical check
 BOUND_SLACK = 1e-6  # float32 rounding at the bounds
@@ -82,7 +83,7 @@ def check_targets(student, case: dict[str, Any]) -> None:
     expect(not result["requires_grad"],
            f"{what} returned a tensor that requires grad: a gradient would flow through the target into the "
            "target networks. Compute the next-state values under torch.no_grad() (or detach them).")
-    expect(not result["target_grads"],
+    expect(not with_gradient(result["target_grads"]),
            f"Backpropagating through {what} reached the target networks' parameters. Compute the targets "
            "under torch.no_grad().")
 
@@ -413,8 +414,9 @@ def _check_targets_after(got: dict[str, Any], want: dict[str, Any], before: dict
 
 
 def _no_target_grads(result: dict[str, Any]) -> None:
-    expect(not result["target_grads"],
-           f"ddpg_update let gradients reach the target networks ({', '.join(result['target_grads'][:3])}): "
+    reached = with_gradient(result["target_grads"], nonzero=True)
+    expect(not reached,
+           f"ddpg_update let gradients reach the target networks ({', '.join(reached[:3])}): "
            "compute the targets under torch.no_grad(); only the online networks are trained.")
 
 

@@ -23,11 +23,18 @@ def _ended(obs: np.ndarray) -> tuple[bool, bool]:
     return episode % 2 == 0 and t + 1 == 6, episode % 2 == 1 and t + 1 == 4
 
 
-def check_transitions(report: dict[str, Any], total_steps: int) -> None:
-    adds = report["calls"].get("add", [])
+def env_steps(report: dict[str, Any], total_steps: int) -> list[dict[str, Any]]:
+    """The loop's env.step calls, after checking that it made ``total_steps`` of them: what it
+    did at each step is only worth checking if it stepped the environment at all."""
     steps = [entry for entry in report["env_log"] if entry["event"] == "step"]
     expect(len(steps) == total_steps,
            f"With total_steps={total_steps} the loop should call env.step {total_steps} times; it called it {len(steps)} times.")
+    return steps
+
+
+def check_transitions(report: dict[str, Any], total_steps: int) -> None:
+    adds = report["calls"].get("add", [])
+    steps = env_steps(report, total_steps)
     expect(len(adds) == len(steps),
            f"The loop took {len(steps)} environment steps but stored {len(adds)} transitions: store every "
            "transition, once, right after env.step.")
@@ -149,7 +156,7 @@ def _check_target_arguments(report: dict[str, Any]) -> None:
     online = {entry.get("network") for entry in report["calls"].get("update", [])}
     for name in ("hard_update", "polyak_update"):
         for entry in report["calls"].get(name, []):
-            if entry.get("same"):
+            if entry.get("target") == entry.get("online"):
                 fail(f"{name} was called with the same network twice: pass (target_network, q_network).")
             if online and entry.get("target") in online:
                 fail(f"{name} was given the network that update_q_network trains as its first argument, the "
@@ -186,6 +193,8 @@ def check_target_schedule(report: dict[str, Any], config: dict[str, Any]) -> Non
     else:
         expect(not hard, "With target_update='polyak' the loop should not call hard_update: call it only "
                          "when config.target_update == 'hard'.")
+        expect(updates, f"The loop took no gradient step in {config['total_steps']} environment steps, so no "
+                        "Polyak update was due: there was no target update to check.")
         hint = ""
         if len(polyak) == len(gradient_rounds(report)) and config["gradient_steps"] > 1:
             hint = (" polyak_update ran once per round: call it after each gradient step, inside the loop "
@@ -201,9 +210,9 @@ def check_target_schedule(report: dict[str, Any], config: dict[str, Any]) -> Non
         expect(taus <= {config["tau"]}, f"polyak_update should get tau={config['tau']}; it got {sorted(taus)}.{hint}")
 
 
-def check_epsilon_and_actions(report: dict[str, Any]) -> None:
+def check_epsilon_and_actions(report: dict[str, Any], total_steps: int) -> None:
     calls = report["calls"].get("epsilon_greedy", [])
-    steps = [entry for entry in report["env_log"] if entry["event"] == "step"]
+    steps = env_steps(report, total_steps)
     expect(len(calls) == len(steps),
            f"The loop should pick each of its {len(steps)} actions with epsilon_greedy; it called it {len(calls)} times.")
     for index, (call, step) in enumerate(zip(calls, steps)):

@@ -15,7 +15,8 @@ import numpy as np
 
 from autograder.graders.continuous_checks import dkw_tolerance, normal_cdf
 from autograder.graders.dqn_checks import first_match
-from autograder.graders.support import call_with_hint, expect, expect_close, expect_tensor, fail, show
+from autograder.graders.support import (call_with_hint, expect, expect_close, expect_tensor, fail, show,
+                                        with_gradient)
 
 FALSE_ALARM = 1e-6  # per statistical check
 BOUND_SLACK = 1e-6  # float32 rounding
@@ -336,8 +337,9 @@ def check_update(student, case: dict[str, Any]) -> None:
             hint = " It is half the expected value: the loss is the mean of (Q(s, a) - y)**2, without 1/2."
         fail(f"update_naf's loss (stats['losses/q_loss']) should be {want_loss:.6g}, got {loss:.6g}: the mean "
              f"squared error between Q(s, a) and the targets.{hint}")
-    expect(not result["target_grads"],
-           f"After update_naf, the target network's {result['target_grads'][:3]} have gradients: the targets "
+    reached = with_gradient(result["target_grads"])
+    expect(not reached,
+           f"After update_naf, the target network's {reached[:3]} have gradients: the targets "
            "were computed with autograd on. Compute target_network.value(...) under torch.no_grad().")
     swapped = {name: tau * golden["target_before"][name] + (1 - tau) * expected
                for name, expected in golden["online"].items()}

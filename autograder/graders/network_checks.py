@@ -1,8 +1,11 @@
 """Checks on target-network updates, shared by the public and hidden target_network tests.
 
 The probe reports, for every parameter and buffer of the target network, its values and
-how it relates to the online network's tensors; these functions compare that report with
-the reference's (the golden case) and explain a difference in the student's terms.
+raw facts about the tensor (which object it is and which storage it uses, as labels; its
+grad_fn and requires_grad); these functions judge them, compare the values with the
+reference's (the golden case) and explain a difference in the student's terms. A property
+of an update (its own memory, in place, no graph) counts only once the update gave the
+expected values: a target that nothing touched has all of them.
 """
 from __future__ import annotations
 
@@ -107,12 +110,18 @@ def _explain_tensor(name: str, got: np.ndarray, case: dict[str, Any], action: st
             "target <- tau*online + (1-tau)*target.")
 
 
+def _missing(report: dict[str, Any]) -> list[str]:
+    """The target's parameters and buffers that the update made disappear."""
+    return sorted(set(report["names_before"]) - set(report["names_after"]))
+
+
 def expect_target_values(report: dict[str, Any], case: dict[str, Any], action: str) -> None:
     """The target's values after the update equal the reference's, tensor by tensor."""
     golden = case["golden"]["target"]
     args = case["args"]
-    expect(not report["missing"],
-           f"After {action}, the target network lost {report['missing']}: update the tensors "
+    missing = _missing(report)
+    expect(not missing,
+           f"After {action}, the target network lost {missing}: update the tensors "
            "in place instead of replacing or deleting them.")
     for name, expected in golden.items():
         got = report["target"][name]
@@ -149,8 +158,34 @@ def expect_online_unchanged(report: dict[str, Any], case: dict[str, Any], action
                  "check the argument order, target_network first.")
 
 
-def expect_own_storage(report: dict[str, Any], action: str) -> None:
-    shared = sorted(name for name, flag in report["shares_memory"].items() if flag)
+def expect_update_done(report: dict[str, Any], case: dict[str, Any], action: str, checked: str) -> None:
+    """A property of an update (``checked``: "keeps its own memory", ...) earns its points only
+    once the update took place: a target that nothing touched has every such property."""
+    golden = case["golden"]["target"]
+    start = case["args"]["target_state"]
+    missing = sorted(set(golden) - set(report["target"])) or _missing(report)
+    expect(not missing,
+           f"After {action}, the target network lost {missing[:4]}, so this test cannot check that the "
+           f"update {checked}.")
+    unchanged = all(np.shape(report["target"][name]) == np.shape(start[name])
+                    and np.array_equal(report["target"][name], start[name]) for name in golden)
+    expect(not unchanged,
+           f"After {action}, no parameter or buffer of the target network changed: the update did not "
+           f"happen. This test checks that the update {checked}, which counts only once the update "
+           "gives the expected values.")
+    for name, expected in golden.items():
+        got = report["target"][name]
+        if np.shape(got) != np.shape(expected) or not np.allclose(got, expected, atol=1e-5, rtol=1e-5):
+            fail(f"After {action}, target {name} should be {show(expected)} but is {show(got)}. This test "
+                 f"checks that the update {checked}, which counts only once the update gives the "
+                 "expected values.")
+
+
+def expect_own_storage(report: dict[str, Any], case: dict[str, Any], action: str) -> None:
+    expect_update_done(report, case, action, "leaves the target with its own memory")
+    online_storages = set(report["storages_online"].values())
+    shared = sorted(name for name, label in report["storages_target"].items()
+                    if label in online_storages and np.size(report["target"][name]) > 0)
     moved = sorted(
         name for name in report["target"]
         if not np.array_equal(report["target"][name], report["target_after_online_moved"][name])
@@ -163,21 +198,26 @@ def expect_own_storage(report: dict[str, Any], action: str) -> None:
              "of assigning the online tensors to the target.")
 
 
-def expect_in_place(report: dict[str, Any], action: str) -> None:
-    replaced = sorted(name for name, same in report["same_object"].items() if not same)
+def expect_in_place(report: dict[str, Any], case: dict[str, Any], action: str) -> None:
+    expect_update_done(report, case, action, "writes into the target's existing tensors")
+    replaced = sorted(name for name, label in report["objects_before"].items()
+                      if report["objects_after"].get(name) != label)
     expect(not replaced,
            f"After {action}, the target's {replaced[:4]} are new tensor objects. Update the "
            "existing tensors in place (an optimizer or other code holding the old ones would not "
            "see the change).")
 
 
-def expect_no_graph(report: dict[str, Any], action: str) -> None:
-    with_graph = sorted(name for name, flag in report["has_graph"].items() if flag)
+def expect_no_graph(report: dict[str, Any], case: dict[str, Any], action: str) -> None:
+    expect_update_done(report, case, action, "records no autograd graph")
+    with_graph = sorted(name for name, grad_fn in report["grad_fn"].items() if grad_fn is not None)
     expect(not with_graph,
            f"After {action}, the target's {with_graph[:4]} carry an autograd graph (grad_fn is set). "
            "Do the update under torch.no_grad(): gradients must never flow into the target network.")
+    # Parameters are built with requires_grad=True, unless the case froze the target first.
+    expected = not case["args"]["freeze_target"]
     wrong = sorted(name for name, flag in report["requires_grad"].items()
-                   if flag != report["expected_requires_grad"])
+                   if not _is_buffer(name) and flag != expected)
     expect(not wrong,
            f"After {action}, requires_grad of the target's {wrong[:4]} changed (it should stay "
-           f"{report['expected_requires_grad']}). Update values only, not the tensors' flags.")
+           f"{expected}). Update values only, not the tensors' flags.")

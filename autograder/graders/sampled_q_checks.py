@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 
 from autograder.graders.continuous_checks import BOUND_SLACK, _event_shares, _fits, hoeffding_tolerance
-from autograder.graders.support import call_with_hint, expect, expect_close, expect_tensor, fail, show
+from autograder.graders.support import (call_with_hint, expect, expect_close, expect_tensor, fail, show,
+                                        with_gradient)
 from autograder.probes._analytic_q import q_values
 
 FALSE_ALARM = 1e-6
@@ -134,6 +135,7 @@ def check_targets_near_max(student, case: dict[str, Any]) -> None:
     expect_tensor(got, np.zeros(batch), what, atol=np.inf)  # dtype and shape only
     expect(not got["requires_grad"],
            f"{what} returned a tensor that requires grad: compute the targets under torch.no_grad().")
+    expect(result["calls"] > 0, f"{what} never evaluated the target critic it was given: no maximization took place.")
     values = got["values"]
     ends = terminated > 0
     if not np.allclose(values[ends], rewards[ends], atol=1e-5):
@@ -175,6 +177,7 @@ def check_greedy_near_max(student, case: dict[str, Any]) -> None:
     expect_tensor(got, np.zeros((batch, dim)), what, atol=np.inf)
     actions = got["values"]
     check_inside(actions.reshape(batch, 1, dim), low, high, what, "")
+    expect(result["calls"] > 0, f"{what} never evaluated the critic it was given: no maximization took place.")
     gaps = q["true_max"] - q_values(q, np.arange(batch), actions)
     over = gaps > case["tolerances"]
     if over.any():
@@ -305,7 +308,7 @@ def check_update(student, case: dict[str, Any]) -> None:
         hint = (" That is 1 - tau: tau is already the weight on the ONLINE critic." if call["tau"] is not None
                 and np.isclose(call["tau"], 1 - tau) else "")
         fail(f"{what} called polyak_update with tau={call['tau']}; expected tau={tau:g}.{hint}")
-    expect(not result["target_grad"],
+    expect(not with_gradient(result["target_grads"], nonzero=True),
            f"{what} left gradients on the target critic's parameters: the targets carried an autograd graph into "
            "the loss. Compute them without gradient (sampled_targets returns no graph).")
     golden = case["golden"]

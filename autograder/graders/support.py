@@ -97,6 +97,13 @@ def expect_tensor(result: dict[str, Any], expected: np.ndarray, what: str, dtype
     expect_close(result["values"], expected, what, hint=hint, atol=atol, rtol=rtol)
 
 
+def with_gradient(gradients: dict[str, Any], nonzero: bool = False) -> list[str]:
+    """The parameters, in a probe's ``gradients`` report (name -> values or None), that got a
+    gradient; with ``nonzero``, only those whose gradient is not all zeros."""
+    return sorted(name for name, grad in gradients.items()
+                  if grad is not None and (not nonzero or np.any(np.asarray(grad) != 0)))
+
+
 def call_with_hint(student, case: dict[str, Any], hint_for: Callable[[str], str], timeout: float = 20,
                    **overrides: Any) -> Any:
     """Run one fixture case on the student's code. If their code raises, ``hint_for`` gets the

@@ -31,3 +31,10 @@ def tensor_to_plain(value: Any, what: str) -> dict[str, Any]:
     else:
         values = tensor.to(torch.int64).numpy().copy()
     return {"dtype": str(tensor.dtype).replace("torch.", ""), "shape": list(tensor.shape), "values": values}
+
+
+def gradients(module: torch.nn.Module) -> dict[str, np.ndarray | None]:
+    """Every parameter's ``.grad`` as float64 values, or None for a parameter that has none.
+    The grader decides from these whether a gradient reached the module."""
+    return {name: None if parameter.grad is None else parameter.grad.detach().to(torch.float64).numpy().copy()
+            for name, parameter in module.named_parameters()}

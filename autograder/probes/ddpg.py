@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from autograder.probes._convert import tensor_to_plain
+from autograder.probes._convert import gradients, tensor_to_plain
 from autograder.probes._training import trained_parameters
 from autograder.worker import ProbeInputError
 from dqkit.batch import Batch
@@ -57,6 +57,12 @@ def _grads(network: nn.Module) -> dict[str, np.ndarray] | None:
     return grads
 
 
+def _target_gradients(networks: dict[str, nn.Module]) -> dict[str, np.ndarray | None]:
+    """The gradients of the target networks' parameters, named ``<network>.<parameter>``."""
+    return {f"{name}.{parameter}": grad for name, network in networks.items()
+            for parameter, grad in gradients(network).items()}
+
+
 def _scalar(value: Any, what: str) -> dict[str, Any]:
     plain = tensor_to_plain(value, what)
     plain["requires_grad"] = bool(value.requires_grad)
@@ -67,8 +73,8 @@ def _scalar(value: Any, what: str) -> dict[str, Any]:
 def targets(rewards: np.ndarray, terminated: np.ndarray, next_observations: np.ndarray,
             target_actor: dict[str, Any], target_critic: dict[str, Any], gamma: float) -> dict[str, Any]:
     """ddpg_targets on fixed target networks whose parameters require grad (as a plain
-    copy's would): reports the result, whether it carries a graph, and whether any
-    gradient reached the target networks' parameters when the result was backpropagated."""
+    copy's would): reports the result, whether it requires grad, and the target networks'
+    gradients after the result was backpropagated (if it could be)."""
     import ddpg
 
     actor, critic = build_actor(target_actor), build_critic(target_critic)
@@ -77,7 +83,7 @@ def targets(rewards: np.ndarray, terminated: np.ndarray, next_observations: np.n
     plain["requires_grad"] = bool(result.requires_grad)
     if result.requires_grad:
         result.sum().backward()
-    plain["target_grads"] = _grads(actor) is not None or _grads(critic) is not None
+    plain["target_grads"] = _target_gradients({"target_actor": actor, "target_critic": critic})
     return plain
 
 
@@ -256,9 +262,7 @@ def update(actor: dict[str, Any], critic: dict[str, Any], target_actor: dict[str
     finally:
         for module, original in zip(patched, originals):
             module.polyak_update = original
-    target_grads = sorted(f"{name}.{parameter}" for name in ("target_actor", "target_critic")
-                          for parameter, tensor in networks[name].named_parameters()
-                          if tensor.grad is not None and bool(tensor.grad.abs().sum() > 0))
+    target_grads = _target_gradients({name: networks[name] for name in ("target_actor", "target_critic")})
     return {"calls": calls, "target_grads": target_grads}
 
 

@@ -124,11 +124,10 @@ def _stand_ins(recorder: _Recorder) -> dict[str, Any]:
         return {"losses/td_loss": 0.0, "losses/q_values": 0.0, "losses/targets": 0.0, "losses/grad_norm": 0.0}
 
     def hard_update(target_network, online_network):
-        recorder.add("hard_update", same=target_network is online_network, target=id(target_network))
+        recorder.add("hard_update", target=id(target_network), online=id(online_network))
 
     def polyak_update(target_network, online_network, tau):
-        recorder.add("polyak_update", tau=_plain(tau), same=target_network is online_network,
-                     target=id(target_network))
+        recorder.add("polyak_update", tau=_plain(tau), target=id(target_network), online=id(online_network))
 
     return {"ReplayBuffer": RecordingBuffer, "epsilon_greedy": epsilon_greedy,
             "linear_schedule": linear_schedule, "dqn_targets": dqn_targets,

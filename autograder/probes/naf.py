@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from autograder.probes._convert import tensor_to_plain
+from autograder.probes._convert import gradients, tensor_to_plain
 from autograder.probes._training import trained_parameters
 from autograder.worker import ProbeInputError
 from dqkit.batch import Batch
@@ -170,7 +170,7 @@ def update_step(obs_dim: int, low: list[float], high: list[float], hidden_sizes:
         "stats": clean,
         "online_before": online_before, "target_before": target_before,
         "online": _weights(network), "target": _weights(target_network),
-        "target_grads": sorted(name for name, p in target_network.named_parameters() if p.grad is not None),
+        "target_grads": gradients(target_network),
         "mix_ups": {name: float(value.mean()) for name, value in mix_ups.items()},
     }
 

@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from autograder.probes._analytic_q import RecordingCritic, observation_index, observations_of
-from autograder.probes._convert import tensor_to_plain
+from autograder.probes._convert import gradients, tensor_to_plain
 from autograder.probes._training import trained_parameters
 from autograder.worker import ProbeInputError
 from dqkit.batch import Batch
@@ -283,10 +283,8 @@ def update(sizes: list[int], online_state: dict[str, np.ndarray], target_state: 
     def weights(module) -> dict[str, np.ndarray]:
         return {name: tensor.detach().to(torch.float64).numpy().copy() for name, tensor in module.state_dict().items()}
 
-    target_grad = any(parameter.grad is not None and bool(parameter.grad.abs().sum() > 0)
-                      for parameter in target_critic.parameters())
     return {"stats": clean, "online": weights(critic), "target": weights(target_critic), "calls": calls,
-            "polyak": polyak.calls, "target_grad": target_grad}
+            "polyak": polyak.calls, "target_grads": gradients(target_critic)}
 
 
 # -- learning -----------------------------------------------------------------------------------

@@ -50,11 +50,12 @@ def run(sizes: list[int], batchnorm: bool, online_state: dict[str, np.ndarray],
     calls: a list of {"fn": "hard_update"} or {"fn": "polyak_update", "tau": t}.
     freeze_target: call ``requires_grad_(False)`` on the target first, as DQN code often does.
 
-    Returns the target and online values after the calls, then for every parameter and
-    buffer of the target: whether it is still the same tensor object, whether it shares
-    memory with the online network, whether it carries an autograd graph, and (for
-    parameters) requires_grad; and the target's values after the online network was
-    then changed in place (to expose shared storage).
+    Returns the target and online values after the calls, and raw facts for the grader to
+    judge: the target's tensor names before and after; which tensor objects the target held
+    before and after, and which storages the target and the online network hold after, each
+    as a label (tensors with the same label are the same object, or share one storage); each
+    target tensor's ``grad_fn`` (its type name, or None) and ``requires_grad``; and the target's values after the online network was then changed in
+    place (to expose shared storage).
     """
     import target_network
 
@@ -65,7 +66,7 @@ def run(sizes: list[int], batchnorm: bool, online_state: dict[str, np.ndarray],
     _load(target, target_state)
     if freeze_target:
         target.requires_grad_(False)
-    before = {name: tensor for name, tensor in _tensors(target).items()}
+    before = _tensors(target)
     for call in calls:
         if call["fn"] == "hard_update":
             target_network.hard_update(target, online)
@@ -73,21 +74,27 @@ def run(sizes: list[int], batchnorm: bool, online_state: dict[str, np.ndarray],
             target_network.polyak_update(target, online, call["tau"])
     after = _tensors(target)
     online_tensors = _tensors(online)
-    parameter_names = {name for name, _ in target.named_parameters()}
+    objects: dict[int, int] = {}
+    storages: dict[int, int] = {}
+
+    def object_label(tensor: torch.Tensor) -> int:
+        return objects.setdefault(id(tensor), len(objects))
+
+    def storage_label(tensor: torch.Tensor) -> int:
+        return storages.setdefault(tensor.untyped_storage().data_ptr(), len(storages))
+
     report = {
         "target": _snapshot(target),
         "online": _snapshot(online),
-        "missing": sorted(set(before) - set(after)),
-        "same_object": {name: after.get(name) is tensor for name, tensor in before.items()},
-        "shares_memory": {
-            name: bool(name in online_tensors and tensor.numel() > 0
-                       and tensor.untyped_storage().data_ptr()
-                       == online_tensors[name].untyped_storage().data_ptr())
-            for name, tensor in after.items()
-        },
-        "has_graph": {name: tensor.grad_fn is not None for name, tensor in after.items()},
-        "requires_grad": {name: bool(after[name].requires_grad) for name in parameter_names if name in after},
-        "expected_requires_grad": not freeze_target,
+        "names_before": sorted(before),
+        "names_after": sorted(after),
+        "objects_before": {name: object_label(tensor) for name, tensor in before.items()},
+        "objects_after": {name: object_label(tensor) for name, tensor in after.items()},
+        "storages_target": {name: storage_label(tensor) for name, tensor in after.items()},
+        "storages_online": {name: storage_label(tensor) for name, tensor in online_tensors.items()},
+        "grad_fn": {name: None if tensor.grad_fn is None else type(tensor.grad_fn).__name__
+                    for name, tensor in after.items()},
+        "requires_grad": {name: bool(tensor.requires_grad) for name, tensor in after.items()},
     }
     with torch.no_grad():
         for tensor in online.parameters():

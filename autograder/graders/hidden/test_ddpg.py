@@ -9,9 +9,9 @@ CASES = load_fixture("hidden", "ddpg")
 
 
 @points(1)
-def test_targets_all_terminal(student):
-    """ddpg_targets is the reward alone on terminal rows"""
-    checks.check_targets(student, CASES["targets_all_terminal"])
+def test_targets_terminal_rows(student):
+    """ddpg_targets is the reward alone on terminal rows, and bootstraps on the one live row"""
+    checks.check_targets(student, CASES["targets_terminal_rows"])
 
 
 @points(1)

@@ -45,4 +45,4 @@ def test_hard_target_updates(student, hard_run):
 @points(1)
 def test_epsilon_greedy_acting(student, hard_run):
     """each action comes from epsilon_greedy with the current epsilon and is the one executed"""
-    checks.check_epsilon_and_actions(hard_run)
+    checks.check_epsilon_and_actions(hard_run, CASES["hard"]["args"]["config"]["total_steps"])

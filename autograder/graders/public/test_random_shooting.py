@@ -15,6 +15,7 @@ def test_shapes_dtypes_and_bounds(student):
     result = checks.run(student, case)
     checks.check_layout(result, case, WHAT)
     checks.check_evaluated_inside(result, case, WHAT)
+    checks.check_returned_evaluated(result, WHAT)
 
 
 @points(1)

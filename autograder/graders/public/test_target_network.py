@@ -23,7 +23,7 @@ def test_hard_update_copies_everything(student):
 def test_hard_update_does_not_share_storage(student):
     """after hard_update the target keeps its own memory: training the online net does not move it"""
     report = run(student, "hard_update")
-    checks.expect_own_storage(report, "hard_update")
+    checks.expect_own_storage(report, CASES["hard_update"], "hard_update")
 
 
 @points(2)
@@ -39,6 +39,6 @@ def test_polyak_extremes(student):
     """polyak_update with tau=1 is a hard copy; with tau=0 it keeps the target's float values"""
     report = run(student, "polyak_tau_1")
     checks.expect_target_values(report, CASES["polyak_tau_1"], "polyak_update(tau=1)")
-    checks.expect_own_storage(report, "polyak_update(tau=1)")
+    checks.expect_own_storage(report, CASES["polyak_tau_1"], "polyak_update(tau=1)")
     report = run(student, "polyak_tau_0")
     checks.expect_target_values(report, CASES["polyak_tau_0"], "polyak_update(tau=0)")
