@@ -22,14 +22,20 @@ that does not depend on the order the tool numbers mutants in, so re-runs keep t
 raw outcomes go to ``benchmarks/mutation_results.json`` (one entry per part, replaced when
 that part is run again), and ``benchmarks/mutation_score.md`` is written from them.
 
-Why cosmic-ray (pinned in ``benchmarks/requirements.txt``) and not mutmut: mutmut 3 runs
-only pytest, in its own process, on a copy of the source tree with every function
-rewritten into a trampoline chosen by an environment variable, so it cannot drive a grader
-that runs the code in a separate worker started with ``python -I``; mutmut 2 had a runner
-command but mutates the files in place and is no longer maintained. cosmic-ray takes a
-single module path and an arbitrary test command, describes each mutant by operator and
-source position, applies one at a time and restores the file after; here the module it
-mutates is a copy inside a temporary submission folder, so ``solutions/`` is never touched.
+Why cosmic-ray (pinned in ``benchmarks/requirements.txt``) and not mutmut: the grader runs
+student code in a worker process of its own, started with ``python -I`` and an environment
+the sandbox sets. mutmut 3 rewrites every function of a copy of the source tree into a
+trampoline that reads the mutant to run from the environment variable ``MUTANT_UNDER_TEST``
+and maps tests to functions by recording calls inside its own pytest process: in our worker
+the variable is absent (every mutant would crash, and count as killed) and no call is
+recorded. mutmut 2 took a test command but mutates the files in place and is no longer
+maintained. cosmic-ray takes a single module path and an arbitrary test command, names each
+mutant by operator, occurrence and source position, and applies one at a time, restoring
+the file after (``use_mutation``). The file it mutates here is a copy inside a temporary
+submission folder, so ``solutions/`` is never touched; and instead of a test command (a new
+Python per mutant) the script grades each mutant in its own process, in a fresh worker of
+the kit's sandbox exactly as the grader does, since that worker's start-up already
+dominates each grading.
 """
 from __future__ import annotations
 
@@ -43,6 +49,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -146,7 +153,7 @@ def enumerate_mutants(module: Path, database: Path):
     with use_db(str(database), WorkDB.Mode.create) as work_db:
         init([module], work_db, {})
         items = list(work_db.work_items)
-    seen: dict[str, int] = {}
+    pairs = []
     for item in items:
         (spec,) = item.mutations
         row, column = spec.start_pos
@@ -158,11 +165,20 @@ def enumerate_mutants(module: Path, database: Path):
         indent = len(original) - len(original.lstrip())
         operator = spec.operator_name.removeprefix("core/")
         key = f"{spec.definition_name or '<module>'}: {operator} at `{original.strip()}`:{column - indent}"
-        seen[key] = seen.get(key, 0) + 1
-        if seen[key] > 1:  # the same line twice in one function
-            key += f"#{seen[key]}"
-        yield spec, Mutant(key=key, line=row, function=spec.definition_name or "", operator=operator,
-                           before=original.strip(), after=after)
+        pairs.append((spec, Mutant(key=key, line=row, function=spec.definition_name or "", operator=operator,
+                                   before=original.strip(), after=after)))
+    # One operator can make several mutants at one place (a number grows or shrinks by one):
+    # the mutated line tells them apart; a line repeated within a function, its rank.
+    shared = Counter(mutant.key for _, mutant in pairs)
+    for _, mutant in pairs:
+        if shared[mutant.key] > 1:
+            mutant.key += f" -> `{mutant.after}`"
+    seen: Counter = Counter()
+    for _, mutant in pairs:
+        seen[mutant.key] += 1
+        if seen[mutant.key] > 1:
+            mutant.key += f"#{seen[mutant.key]}"
+    return pairs
 
 
 def run_part(part_name: str, learning: bool, all_operators: bool, log) -> dict:
@@ -180,7 +196,7 @@ def run_part(part_name: str, learning: bool, all_operators: bool, log) -> dict:
         for part in PARTS:
             shutil.copyfile(REPO / "solutions" / part.filename, folder / part.filename)
         module = folder / f"{part_name}.py"
-        pairs = list(enumerate_mutants(module, Path(scratch) / "session.sqlite"))
+        pairs = list(enumerate_mutants(module, Path(scratch) / "mutants.sqlite"))
         stages = ["deterministic"] + (["learning"] if learning and learning_tests(part_name) else [])
         for stage in stages:  # the unmutated reference must score full marks, or nothing below means anything
             failed = lost_points(folder, part_name, stage)
@@ -208,7 +224,40 @@ def run_part(part_name: str, learning: bool, all_operators: bool, log) -> dict:
             log(f"{part_name} {number}/{len(counted)} line {mutant.line} {mutant.operator}: {mutant.outcome}"
                 f" {mutant.stage}")
     return {"part": part_name, "learning_checks_run": "learning" in stages or not learning_tests(part_name),
+            "all_operators": all_operators,
             "seconds": round(time.monotonic() - start, 1), "mutants": [asdict(mutant) for _, mutant in pairs]}
+
+
+def run_learning_on_survivors(entry: dict, log) -> dict:
+    """The learning stage for the mutants of a part's earlier ``--no-learning`` run that
+    survived its deterministic tests (matched by key, so the tool's numbering may change)."""
+    from cosmic_ray.mutating import use_mutation
+    from cosmic_ray.plugins import get_operator
+
+    part_name = entry["part"]
+    pending = {m["key"]: m for m in entry["mutants"] if m["outcome"] == "survived-deterministic"}
+    start = time.monotonic()
+    with reference_submission() as folder:
+        failed = lost_points(folder, part_name, "learning")
+        if failed:
+            raise SystemExit(f"{part_name}: the reference fails its learning checks: {failed}")
+        module = folder / f"{part_name}.py"
+        for spec, mutant in enumerate_mutants(module, folder / "mutants.sqlite"):
+            if mutant.key not in pending:
+                continue
+            with use_mutation(module, get_operator(spec.operator_name)(**spec.operator_args), spec.occurrence):
+                failed = lost_points(folder, part_name, "learning")
+            recorded = pending.pop(mutant.key)
+            if failed:
+                recorded.update(outcome="killed", stage="learning", failed=failed)
+            else:
+                recorded["outcome"] = "survived"
+            log(f"{part_name} learning, line {mutant.line} {mutant.operator}: {recorded['outcome']}")
+    if pending:
+        raise SystemExit(f"{part_name}: no longer among the mutants: {sorted(pending)}")
+    entry["learning_checks_run"] = True
+    entry["seconds"] = round(entry["seconds"] + time.monotonic() - start, 1)
+    return entry
 
 
 def lost_points(folder: Path, part_name: str, stage: str) -> str:
@@ -239,7 +288,7 @@ def lost_points(folder: Path, part_name: str, stage: str) -> str:
     if not collector.results:
         raise RuntimeError(f"no grader test ran for {part_name} ({stage})")
     lost = [test for test in collector.results.values() if test.score < test.max_score]
-    return f"{lost[0].number} {lost[0].name}" if lost else ""
+    return lost[0].name if lost else ""
 
 
 # -- two general rules, probed with hand-written variants ---------------------------------
@@ -253,13 +302,21 @@ def reference_submission():
         yield folder
 
 
+DATA_ARGUMENTS = {"torch.Tensor", "nn.Module", "NAFNetwork", "Batch", "QFunction", "torch.optim.Optimizer",
+                  "critic", "target_critic"}
+"""Annotations (or names, where there is none) of the arguments that carry the data a
+function works on: every test varies them, and freezing one only tells that the function runs."""
+
+
 def student_functions(part_name: str):
-    """(function, the arguments its solution blocks read) for each function with a solution block."""
+    """(function, the settings its solution blocks read: rng, sizes, coefficients, bounds,
+    options; not data arguments) for each function with a solution block."""
     source = (REPO / "solutions" / f"{part_name}.py").read_text(encoding="utf-8")
     lines = solution_lines(source)
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.FunctionDef) and any(node.lineno <= line <= node.end_lineno for line in lines):
-            names = [arg.arg for arg in node.args.args + node.args.kwonlyargs if arg.arg != "self"]
+            names = [arg.arg for arg in node.args.args + node.args.kwonlyargs if arg.arg != "self"
+                     and (ast.unparse(arg.annotation) if arg.annotation else arg.arg) not in DATA_ARGUMENTS]
             read = [name for name in names if any(isinstance(use, ast.Name) and use.id == name and use.lineno in lines
                                                  for use in ast.walk(node))]
             yield node, read
@@ -388,6 +445,10 @@ def write_report(results: dict[str, dict], path: Path) -> None:
         "solution blocks count (the *skipped* ones are in provided code). *Equivalent* mutants behave like",
         "the reference (the reason for each is below); score = killed / (mutants - equivalent).",
         "",
+        "cosmic-ray mutates operators, comparisons, numbers, booleans and loops, not calls or their",
+        "arguments: a block made of calls (`target_network`) gets few mutants, and a dropped or swapped",
+        "argument is never made. Rule (i) below probes that kind of bug separately.",
+        "",
         "| part | mutants | skipped (provided code) | killed | surviving | equivalent | score | learning checks | minutes |",
         "|---|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
@@ -398,7 +459,8 @@ def write_report(results: dict[str, dict], path: Path) -> None:
             continue
         entry = results[name]
         mutants = entry["mutants"]
-        skipped = sum(m["outcome"] == "skipped" for m in mutants)
+        in_set = [m for m in mutants if entry.get("all_operators") or default_operator(m["operator"])]
+        skipped = sum(m["outcome"] == "skipped" for m in in_set)
         counted = [m for m in mutants if m["outcome"] not in ("skipped", "not-run")]
         killed = sum(m["outcome"] == "killed" for m in counted)
         alive = [m for m in counted if m["outcome"] != "killed"]
@@ -461,9 +523,57 @@ def _survivor_line(part: str, mutant: dict, judgment: str) -> str:
 
 # -- judgments of survivors, keyed by Mutant.key -------------------------------------------
 EQUIVALENT: dict[str, str] = {
+    "epsilon_greedy: ReplaceComparisonOperator_Lt_LtE at `explore = rng.random(batch_size) < epsilon`:33":
+        "rng.random draws from a continuum; it equals epsilon with probability about 1e-16 per draw.",
+    "cem_argmax: ReplaceBinaryOperator_Add_Sub at `samples = torch.clamp(mean.unsqueeze(1) + std.unsqueeze(1) * noise, "
+    "low, high)`:40":
+        "mean - std * z has the distribution of mean + std * z, since z ~ N(0, 1) is symmetric: a correct CEM.",
+    "cem_argmax: ReplaceComparisonOperator_Gt_GtE at `improved = round_best > best_values`:22":
+        "On an exact tie the later sample has the same value as the kept one: either is a best sample.",
+    "cem_argmax: NumberReplacer at `std = elites.std(dim=1, correction=0).clamp(min=min_std)`:35 -> "
+    "`std = elites.std(dim=1, correction= 1).clamp(min=min_std)`":
+        "The std with Bessel's correction (divide by K - 1): the docstring accepts both normalisations.",
+    "train: NumberReplacer at `action = int(epsilon_greedy(q_values, epsilon, rng)[0])`:52 -> "
+    "`action = int(epsilon_greedy(q_values, epsilon, rng)[ -1])`":
+        "epsilon_greedy gets a batch of one observation here, so its last action is its first.",
+    "choose_actions: ReplaceBinaryOperator_Add_Sub at `return torch.clamp(greedy + exploration_std * (high - low) / 2 "
+    "* noise, low, high)`:26":
+        "Subtracting zero-mean Gaussian noise is adding it (the normal distribution is symmetric).",
+    "noisy_actions: ReplaceBinaryOperator_Add_Sub at `return torch.clamp(mu.detach() + noise_std * noise, low, high)`:31":
+        "Subtracting zero-mean Gaussian noise is adding it (the normal distribution is symmetric).",
+    "exploration_actions: ReplaceBinaryOperator_Add_Sub at `return torch.clamp(actions + noise_std * noise, low, "
+    "high)`:27":
+        "Subtracting zero-mean Gaussian noise is adding it (the normal distribution is symmetric).",
+    "exploration_actions: NumberReplacer at `noise = torch.as_tensor(rng.standard_normal((batch_size, low.shape[0])), "
+    "dtype=torch.float32)`:67 -> `noise = torch.as_tensor(rng.standard_normal((batch_size, low.shape[ -1])), "
+    "dtype=torch.float32)`":
+        "low is one-dimensional ([A], checked by check_action_bounds), so shape[-1] is shape[0].",
 }
 
+HARD_UPDATE_PHASE = (
+    "Bug: hard_update runs {what} instead of at env steps k, 2k, ... (k = target_update_every). Should be caught "
+    "by the public test_hard_target_updates (loop_checks.check_target_schedule), which checks only the number of "
+    "copies (within one) and the gaps between them, not the steps themselves ((step + 1) % k == 0).")
+GRADIENT_STEP_COUNT = (
+    "Bug: TrainResult.gradient_steps (documented as the gradient steps taken) reports {what}. Should be caught "
+    "by the public test_gradient_step_schedule, which counts the update_q_network calls it recorded but never "
+    "compares them with the gradient_steps that train returns.")
+
 GAPS: dict[str, str] = {
+    # Each: the bug the mutant represents, and the test that should catch it.
+    'train: ReplaceBinaryOperator_Add_Sub at `if config.target_update == "hard" and (step + 1) % '
+    'config.target_update_every == 0:`:44':
+        HARD_UPDATE_PHASE.format(what="at env steps 2, k + 2, 2k + 2, ..."),
+    'train: NumberReplacer at `if config.target_update == "hard" and (step + 1) % config.target_update_every == 0:`:46 '
+    '-> `if config.target_update == "hard" and (step + 2) % config.target_update_every == 0:`':
+        HARD_UPDATE_PHASE.format(what="at env steps k - 1, 2k - 1, ..."),
+    'train: NumberReplacer at `if config.target_update == "hard" and (step + 1) % config.target_update_every == 0:`:46 '
+    '-> `if config.target_update == "hard" and (step + 0) % config.target_update_every == 0:`':
+        HARD_UPDATE_PHASE.format(what="at env steps 1, k + 1, 2k + 1, ... (a copy after the very first step)"),
+    "train: NumberReplacer at `result.gradient_steps += 1`:25 -> `result.gradient_steps += 2`":
+        GRADIENT_STEP_COUNT.format(what="twice the gradient steps taken"),
+    "train: NumberReplacer at `result.gradient_steps += 1`:25 -> `result.gradient_steps += 0`":
+        GRADIENT_STEP_COUNT.format(what="0 gradient steps"),
 }
 
 ARGUMENT_NOTES: dict[str, str] = {
@@ -479,6 +589,8 @@ def main() -> int:
                         help="skip the learning checks: survivors of the deterministic tests stay survivors")
     parser.add_argument("--report-only", action="store_true",
                         help=f"only rewrite {REPORT.name} from {RESULTS.name} (after editing the judgments)")
+    parser.add_argument("--learning-on-survivors", action="store_true",
+                        help="only run the learning checks on the survivors of an earlier --no-learning run")
     parser.add_argument("--rules", action="store_true",
                         help="instead of the mutants, grade the frozen-argument and joint-distribution variants")
     parser.add_argument("--all-operators", action="store_true",
@@ -486,7 +598,12 @@ def main() -> int:
     args = parser.parse_args()
 
     results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
-    if args.rules:
+    if args.learning_on_survivors:
+        for name in args.parts:
+            if name in results and learning_tests(name) and not results[name]["learning_checks_run"]:
+                results[name] = run_learning_on_survivors(results[name], log=lambda text: print(text, flush=True))
+                RESULTS.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    elif args.rules:
         results["rules"] = run_rules(args.parts, log=lambda text: print(text, flush=True))
         RESULTS.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     elif not args.report_only:
