@@ -134,7 +134,8 @@ class Mutant:
     after: str
     outcome: str = "pending"
     """"killed", "survived", "survived-deterministic" (learning checks not run), "skipped" (in
-    provided code) or "not-run" (not in the default operator set)."""
+    provided code) or "not-run" (not in the default operator set); only the mutants graded
+    (the first three) are written to the results file."""
     stage: str = ""
     """The stage that killed it: "deterministic" or "learning"."""
     failed: str = ""
@@ -225,7 +226,10 @@ def run_part(part_name: str, learning: bool, all_operators: bool, log) -> dict:
                 f" {mutant.stage}")
     return {"part": part_name, "learning_checks_run": "learning" in stages or not learning_tests(part_name),
             "all_operators": all_operators,
-            "seconds": round(time.monotonic() - start, 1), "mutants": [asdict(mutant) for _, mutant in pairs]}
+            "seconds": round(time.monotonic() - start, 1),
+            "skipped": sum(mutant.outcome == "skipped" and (all_operators or default_operator(mutant.operator))
+                           for _, mutant in pairs),
+            "mutants": [asdict(mutant) for _, mutant in counted]}
 
 
 def run_learning_on_survivors(entry: dict, log) -> dict:
@@ -381,7 +385,7 @@ JOINT_BUGS: dict[str, tuple[str, str, str]] = {
     "DDPG exploration: one noise vector per call, shared by all rows": (
         "ddpg", "noise = torch.as_tensor(rng.standard_normal((batch_size, low.shape[0])), dtype=torch.float32)",
         "noise = torch.as_tensor(rng.standard_normal((1, low.shape[0])), dtype=torch.float32)"),
-    "DDPG exploration: rows 1.. reuse row 0's noise in reverse order of dimensions": (
+    "DDPG exploration: one noise value per row, with alternating signs across action dimensions": (
         "ddpg", "noise = torch.as_tensor(rng.standard_normal((batch_size, low.shape[0])), dtype=torch.float32)",
         "noise = torch.as_tensor(rng.standard_normal((batch_size, 1)), dtype=torch.float32).expand(-1, low.shape[0]) * torch.tensor([1.0, -1.0] * low.shape[0])[:low.shape[0]]"),
     "NAF exploration: one noise vector per call, shared by all rows": (
@@ -459,9 +463,8 @@ def write_report(results: dict[str, dict], path: Path) -> None:
             continue
         entry = results[name]
         mutants = entry["mutants"]
-        in_set = [m for m in mutants if entry.get("all_operators") or default_operator(m["operator"])]
-        skipped = sum(m["outcome"] == "skipped" for m in in_set)
-        counted = [m for m in mutants if m["outcome"] not in ("skipped", "not-run")]
+        skipped = entry["skipped"]
+        counted = mutants
         killed = sum(m["outcome"] == "killed" for m in counted)
         alive = [m for m in counted if m["outcome"] != "killed"]
         equivalent = sum(m["key"] in EQUIVALENT for m in alive)
@@ -476,8 +479,11 @@ def write_report(results: dict[str, dict], path: Path) -> None:
             totals[index] += value
         survivors += [(name, m) for m in alive]
     denominator = totals[0] - totals[4]
+    minutes = sum(results[name]["seconds"] for name in FAST_FIRST if name in results) / 60
     lines.append(f"| **all** | {totals[0]} | {totals[1]} | {totals[2]} | {totals[3]} | {totals[4]} | "
-                 f"{totals[2] / denominator:.0%} | | |" if denominator else "")
+                 f"{totals[2] / denominator:.0%} | | {minutes:.1f} |" if denominator else "")
+    lines += ["", "Minutes are wall-clock time on two shared cores at the lowest priority; a mutant costs one",
+              "grading, most of it the start of a fresh worker (Python and torch)."]
     gaps = [(name, m) for name, m in survivors if m["key"] not in EQUIVALENT]
     equivalents = [(name, m) for name, m in survivors if m["key"] in EQUIVALENT]
     lines += ["", "## Surviving mutants: gaps in the grader", "",
@@ -495,22 +501,31 @@ def write_report(results: dict[str, dict], path: Path) -> None:
 
 def _rules_section(rules: dict) -> list[str]:
     lines = ["", "## Rule (i): every argument of a student function changes some test's verdict", "",
-             "Each argument that a solution block reads was frozen, one at a time, at the value of its first",
-             "call in the grading (for `config`, field by field), as a student function that ignored it",
-             "afterwards would. Variants that keep full marks on the deterministic tests, that is, arguments",
-             f"no test varies in a way that matters ({len(rules['arguments'])} variants graded):", ""]
-    kept = [entry for entry in rules["arguments"] if not entry["failed"]]
-    lines += [f"- `{entry['part']}.{entry['function']}`: `{entry['argument']}`. "
-              f"{ARGUMENT_NOTES.get(entry['part'] + '.' + entry['function'] + ':' + entry['argument'], 'NOT YET CLASSIFIED')}"
-              for entry in kept] or ["None."]
+             "Each setting a solution block reads (generator, sizes, coefficients, bounds, options; not the",
+             "tensors and networks it works on, which every test varies) was frozen, one at a time, at the",
+             "value of its first call in the grading (for `config`, field by field), as a student function",
+             "that ignored it would behave. Graded on the deterministic tests; "
+             f"{len(rules['arguments'])} variants, {sum(not entry['failed'] for entry in rules['arguments'])} "
+             "keep full marks, so no test varies these in a way that matters:", ""]
+    grouped: dict[tuple[str, str], list[str]] = {}  # (function, note) -> its arguments with that note
+    for entry in rules["arguments"]:
+        if not entry["failed"]:
+            function = f"{entry['part']}.{entry['function']}"
+            note = ARGUMENT_NOTES.get(f"{function}:{entry['argument']}", "NOT YET CLASSIFIED")
+            grouped.setdefault((function, note), []).append(f"`{entry['argument']}`")
+    lines += [f"- `{function}`, {', '.join(arguments)}: {note}"
+              for (function, note), arguments in grouped.items()] or ["None."]
     lines += ["", "## Rule (ii): statistical checks test the batch jointly, not only pooled marginals", "",
               "Each variant below draws every single random value from the right distribution, so the",
               "shares pooled over rows, samples or calls look right, but it couples values that should",
               "be independent. Graded on the deterministic tests:", "",
               "| variant | part | verdict |", "|---|---|---|"]
     for entry in rules["joint"]:
-        verdict = f"caught by {entry['failed']}" if entry["failed"] else "**full marks**"
+        verdict = f"caught by the test \"{entry['failed']}\"" if entry["failed"] else "**full marks**"
         lines.append(f"| {entry['bug']} | {entry['part']} | {verdict} |")
+    lines += ["", "Why the variants with full marks pass, and the joint test that would catch each:", ""]
+    lines += [f"- {entry['bug']}: {JOINT_NOTES.get(entry['bug'], 'NOT YET CLASSIFIED')}"
+              for entry in rules["joint"] if not entry["failed"]] or ["None."]
     lines += ["", f"(Both probes took {rules['seconds'] / 60:.1f} minutes.)"]
     return lines
 
@@ -576,9 +591,82 @@ GAPS: dict[str, str] = {
         GRADIENT_STEP_COUNT.format(what="0 gradient steps"),
 }
 
+LOOP_PASS_THROUGH = (
+    "A loop that passes fixed values instead (say compute_targets(..., 0.99, True), the course's, or "
+    "update_q_network without loss, huber_delta and max_grad_norm) keeps full marks: the dqn_loop tests record "
+    "which batches, steps and copies the loop makes, but not the settings it hands to compute_targets and "
+    "update_q_network, and the CartPole check runs with the course's values. Test to add: the stand-ins record "
+    "these arguments, and a run with other values (double_q=False, gamma=0.5, loss='mse', huber_delta=2, "
+    "max_grad_norm=0.1) compares them with the config.")
 ARGUMENT_NOTES: dict[str, str] = {
-    # "part.function:argument": what a student who ignores it gets wrong.
+    # "part.function:argument": why no test varies it, and the bug that lets through.
+    "dqn.update_q_network:loss":
+        "Both update_q_network tests use loss='huber' and huber_delta=1.0, the defaults: an update_q_network that "
+        "calls td_loss(q_values, actions, targets) and drops them keeps full marks. Test to add: one update case "
+        "with loss='mse' and one with huber_delta=2.",
+    "dqn.update_q_network:huber_delta":
+        "As for loss: every update case uses the default 1.0, so dropping huber_delta goes unseen.",
+    "dqn_loop.train:config.double_q": LOOP_PASS_THROUGH,
+    "dqn_loop.train:config.gamma": LOOP_PASS_THROUGH,
+    "dqn_loop.train:config.huber_delta": LOOP_PASS_THROUGH,
+    "dqn_loop.train:config.loss": LOOP_PASS_THROUGH,
+    "dqn_loop.train:config.max_grad_norm": LOOP_PASS_THROUGH,
+    "sampled_q.update_critic:low":
+        "The update_critic tests replace cem_argmax and random_shooting by a stand-in that ignores the box and "
+        "generator it is given, so update_critic may hand sampled_targets any bounds. Test to add: the stand-in "
+        "records low, high and the generator, and the test compares them with update_critic's arguments.",
+    "sampled_q.update_critic:high": "As for low: the stand-in maximizer ignores the box.",
+    "sampled_q.update_critic:rng":
+        "As for low: the stand-in ignores the generator, so an update_critic that draws from a generator of its "
+        "own (np.random.default_rng()) is not seen.",
+    "naf.update_naf:gamma":
+        "Every update_naf case uses gamma=0.9, so only a function that hard-codes exactly 0.9 passes while ignoring "
+        "gamma (the course's 0.99 would fail): a small gap; a second case with another gamma closes it.",
+    "ddpg.ddpg_update:gamma":
+        "Every ddpg_update case uses gamma=0.9: as for update_naf, only a hard-coded 0.9 would pass; a second case "
+        "with another gamma closes it.",
 }
+
+JOINT_NOTES: dict[str, str] = {
+    # JOINT_BUGS name: what the check pools, and the joint test that would catch the variant.
+    "epsilon-greedy: one exploration coin per call, shared by all rows":
+        "check_epsilon_greedy adds the action counts of 100 rows x 50 calls per Q-pattern and tests each action's "
+        "share; whether rows explore together is invisible. Joint test: the number of exploring (non-greedy) rows "
+        "per call should be Binomial(B, epsilon (A - 1) / A); a coin per call makes it 0 or about B.",
+    "replay sampling: consecutive transitions from one random start":
+        "expect_uniform pools 500 batches x 40 rows into one share per stored transition; a batch of consecutive "
+        "transitions (the correlation replay exists to break) has uniform shares. Joint test: the pairs (row i, "
+        "row i + 1) of a batch, or the number of distinct transitions per batch, against uniform draws with "
+        "replacement.",
+    "DDPG exploration: one noise value per row, with alternating signs across action dimensions":
+        "check_noise tests each dimension's pooled noise against N(0, noise_std^2) and rejects only noise that is "
+        "exactly equal across rows or across dimensions; perfectly (anti-)correlated dimensions pass. Joint test: "
+        "the mean product of two dimensions' (and two rows') standardized noise should be near 0.",
+    "NAF exploration: one noise vector per call, shared by all rows":
+        "check_exploration compares, for each (row, dimension) cell, the empirical CDF of its draws over repeated "
+        "calls with the clipped Gaussian: only marginals of single cells, so a noise vector shared by every row "
+        "passes. Joint test: correlation between rows (and between dimensions) within a call.",
+    "NAF exploration: one noise value per row, shared by all action dimensions":
+        "As above: per-cell marginals cannot see that the dimensions of a row move together.",
+    "sampled Q exploration: one noise vector per call, shared by all rows":
+        "check_exploration (sampled_q_checks) tests, per dimension, two shares pooled over observations and "
+        "repeats; rows that share their noise pass. Joint test: correlation between rows within a call.",
+    "sampled Q exploration: one noise value per row, shared by all action dimensions":
+        "As above: per-dimension shares cannot see that the dimensions of a row move together.",
+}
+
+
+def save(results: dict) -> None:
+    """The results file, one line per mutant or probe, so that a re-run's diff shows what changed."""
+    def value(item) -> str:
+        if isinstance(item, list) and item and all(isinstance(row, dict) for row in item):
+            return "[\n" + ",\n".join(f"   {json.dumps(row)}" for row in item) + "\n  ]"
+        return json.dumps(item)
+
+    entries = [f" {json.dumps(name)}: {{\n" + ",\n".join(f"  {json.dumps(key)}: {value(item)}"
+                                                         for key, item in entry.items()) + "\n }"
+               for name, entry in results.items()]
+    RESULTS.write_text("{\n" + ",\n".join(entries) + "\n}\n", encoding="utf-8")
 
 
 def main() -> int:
@@ -602,15 +690,15 @@ def main() -> int:
         for name in args.parts:
             if name in results and learning_tests(name) and not results[name]["learning_checks_run"]:
                 results[name] = run_learning_on_survivors(results[name], log=lambda text: print(text, flush=True))
-                RESULTS.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+                save(results)
     elif args.rules:
         results["rules"] = run_rules(args.parts, log=lambda text: print(text, flush=True))
-        RESULTS.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+        save(results)
     elif not args.report_only:
         for name in args.parts:
             results[name] = run_part(name, learning=not args.no_learning, all_operators=args.all_operators,
                                      log=lambda text: print(text, flush=True))
-            RESULTS.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+            save(results)
     write_report(results, REPORT)
     print(f"wrote {REPORT.relative_to(REPO)}")
     return 0
