@@ -442,9 +442,10 @@ def write_report(results: dict[str, dict], path: Path) -> None:
     lines = [
         "# Mutation score of the grader",
         "",
-        "Written by `benchmarks/mutation_score.py` (cosmic-ray 8.7.0; each binary and comparison operator",
-        "replaced by its natural counterpart only, `+` by `-`, `<` by `<=`, ..., all other operators in full) from",
-        "`benchmarks/mutation_results.json`; do not edit by hand. Each mutant of `solutions/<part>.py` is",
+        "Written by `benchmarks/mutation_score.py` (cosmic-ray 8.7.0) from `benchmarks/mutation_results.json`;",
+        "do not edit by hand. Operators *all*: every cosmic-ray operator and replacement; *natural*: each binary",
+        "and comparison operator replaced by its natural counterpart only (`+` by `-`, `<` by `<=`, ...), all",
+        "other operators in full (the default, a third of the run time). Each mutant of `solutions/<part>.py` is",
         "graded as a submission; it is killed if it scores below full marks. Only mutants inside the",
         "solution blocks count (the *skipped* ones are in provided code). *Equivalent* mutants behave like",
         "the reference (the reason for each is below); score = killed / (mutants - equivalent).",
@@ -453,8 +454,8 @@ def write_report(results: dict[str, dict], path: Path) -> None:
         "arguments: a block made of calls (`target_network`) gets few mutants, and a dropped or swapped",
         "argument is never made. Rule (i) below probes that kind of bug separately.",
         "",
-        "| part | mutants | skipped (provided code) | killed | surviving | equivalent | score | learning checks | minutes |",
-        "|---|---:|---:|---:|---:|---:|---:|---|---:|",
+        "| part | operators | mutants | skipped (provided code) | killed | surviving | equivalent | score | learning checks | minutes |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
     totals = [0, 0, 0, 0, 0]
     survivors: list[tuple[str, dict]] = []
@@ -473,14 +474,15 @@ def write_report(results: dict[str, dict], path: Path) -> None:
         score = f"{killed / denominator:.0%}" if denominator else "-"
         learned = "run" if entry["learning_checks_run"] and learning_tests(name) else (
             "none" if not learning_tests(name) else "not run")
-        lines.append(f"| {name} | {len(counted)} | {skipped} | {killed} | {surviving} | {equivalent} | {score} | "
+        operators = "all" if entry["all_operators"] else "natural"
+        lines.append(f"| {name} | {operators} | {len(counted)} | {skipped} | {killed} | {surviving} | {equivalent} | {score} | "
                      f"{learned} | {entry['seconds'] / 60:.1f} |")
         for index, value in enumerate((len(counted), skipped, killed, surviving, equivalent)):
             totals[index] += value
         survivors += [(name, m) for m in alive]
     denominator = totals[0] - totals[4]
     minutes = sum(results[name]["seconds"] for name in FAST_FIRST if name in results) / 60
-    lines.append(f"| **all** | {totals[0]} | {totals[1]} | {totals[2]} | {totals[3]} | {totals[4]} | "
+    lines.append(f"| **all** | | {totals[0]} | {totals[1]} | {totals[2]} | {totals[3]} | {totals[4]} | "
                  f"{totals[2] / denominator:.0%} | | {minutes:.1f} |" if denominator else "")
     lines += ["", "Minutes are wall-clock time on two shared cores at the lowest priority; a mutant costs one",
               "grading, most of it the start of a fresh worker (Python and torch)."]
