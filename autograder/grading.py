@@ -138,12 +138,24 @@ class _StudentFixture:
         return self.worker
 
 
+LEARNING_TEST_PREFIX = "test_learns_"
+"""Grader tests named so train a whole agent; they run after every other test."""
+
+
 class _Collector:
     """pytest plugin: one GradedTest per grader test."""
 
     def __init__(self) -> None:
         self.results: dict[str, GradedTest] = {}
         self.order: list[str] = []
+        self.position: dict[str, int] = {}
+        """nodeid -> place in the course's order, in which the tests are numbered and reported."""
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        # The learning checks last: when a grading's time budget runs out, only they can be
+        # cut, never a deterministic test of a later part.
+        self.position = {item.nodeid: index for index, item in enumerate(items)}
+        items.sort(key=lambda item: item.name.startswith(LEARNING_TEST_PREFIX))
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
@@ -293,7 +305,7 @@ def _run_tests(submission: Path, parts: list[Part], visibilities: Iterable[str],
     # Numbers follow the course's part order, whichever parts were graded.
     order = {part.name: index for index, part in enumerate(PARTS, start=1)}
     counters: dict[str, int] = {}
-    for nodeid in collector.order:
+    for nodeid in sorted(collector.order, key=lambda nodeid: collector.position.get(nodeid, 0)):
         result = collector.results[nodeid]
         counters[result.part] = counters.get(result.part, 0) + 1
         result.number = f"{order.get(result.part, 0)}.{counters[result.part]}"
