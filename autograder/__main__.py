@@ -1,5 +1,17 @@
+import importlib.util
 import sys
 
-from autograder.cli import main
+# The kit runs only in its own environment. Outside it (a system Python, another virtual
+# environment), say what is missing and how to get it, before anything could look like a
+# verdict on the student's code.
+REQUIRED = ("torch", "numpy", "gymnasium", "pytest", "tqdm")
+missing = [name for name in REQUIRED if importlib.util.find_spec(name) is None]
+if missing:
+    sys.exit(f"error: this Python ({sys.executable}) lacks {', '.join(missing)}, which the kit needs. "
+             "Run the kit's commands through ./kit from the kit's folder (it sets up the environment "
+             "in .venv the first time), or install requirements.txt into this Python "
+             "(pip install -r requirements.txt). Nothing was graded.")
+
+from autograder.cli import main  # noqa: E402
 
 sys.exit(main())

@@ -128,3 +128,18 @@ def test_part_rows_line_up_whatever_the_titles_length():
     rows = [line for line in format_report(report).splitlines() if " / " in line]
     assert [row.split()[0] for row in rows] == ["Replay", "Normalized", "Total"]
     assert len({row.index(" / ") for row in rows}) == 1, rows
+
+
+def test_outside_the_kits_environment_the_cli_says_what_is_missing(tmp_path):
+    """Run with a Python that lacks the kit's packages, a command names them and how to get
+    them, and grades nothing: no verdict on the student's code."""
+    import glob
+    candidates = [path for path in [*glob.glob(f"{sys.base_prefix}/bin/python3"), "/usr/bin/python3"]
+                  if subprocess.run([path, "-c", "import torch"], capture_output=True).returncode != 0]
+    if not candidates:
+        pytest.skip("every Python here has torch")
+    completed = subprocess.run([candidates[0], "-m", "autograder", "check", "replay_buffer"], cwd=REPO,
+                               capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 1
+    assert "lacks torch" in completed.stderr and "./kit" in completed.stderr and "Nothing was graded" in completed.stderr
+    assert "not implemented" not in completed.stdout + completed.stderr
