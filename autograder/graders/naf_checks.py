@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from autograder.graders.continuous_checks import dkw_tolerance, normal_cdf
+from autograder.graders.continuous_checks import (check_noise_independence, dkw_tolerance, normal_cdf,
+                                                  step_multiple)
 from autograder.graders.dqn_checks import first_match
 from autograder.graders.support import (call_with_hint, expect, expect_close, expect_tensor, fail, show,
                                         with_gradient)
@@ -218,14 +219,17 @@ def check_targets(student, case: dict[str, Any]) -> None:
 # -- exploration -------------------------------------------------------------------------------
 def check_exploration(student, case: dict[str, Any]) -> None:
     """Every draw inside the box, float32 [B, A]; each cell's draws distributed as
-    clip(mu + noise_std * N(0, 1), low, high); the same seed gives the same actions.
+    clip(mu + noise_std * N(0, 1), low, high), independently across rows and dimensions;
+    the same seed gives the same actions.
 
     The distribution check compares, for each of the B * A cells, the empirical CDF of its
     n draws with the true CDF of the clipped Gaussian, on a grid of points inside the box.
     The Dvoretzky-Kiefer-Wolfowitz inequality (Massart's constant; it holds for any
     distribution, atoms at the bounds included) gives P(sup_x |F_n - F| > eps) <=
     2 exp(-2 n eps^2); the sup over a grid is at most the sup over all x, and a union bound
-    over the cells keeps the false-alarm probability below FALSE_ALARM.
+    over the cells keeps its false-alarm probability below FALSE_ALARM / 2. The joint check
+    (``check_noise_independence``: rows of one call, dimensions of one row) gets the other
+    FALSE_ALARM / 2, so the test as a whole stays below FALSE_ALARM.
     """
     result = run(student, case, timeout=30)
     args = case["args"]
@@ -245,7 +249,7 @@ def check_exploration(student, case: dict[str, Any]) -> None:
              f"outside the box [{low[dim]:g}, {high[dim]:g}] (mu = {mu[row, dim]:g}). Clip the noisy actions to "
              "[low, high] (torch.clamp(actions, low, high)).")
     count = draws.shape[0]
-    tolerance = dkw_tolerance(count, batch * action_dim, FALSE_ALARM)
+    tolerance = dkw_tolerance(count, batch * action_dim, FALSE_ALARM / 2)
     for row in range(batch):
         for dim in range(action_dim):
             grid = np.linspace(low[dim], high[dim], 41)[:-1]  # F = 1 at high itself
@@ -269,7 +273,8 @@ def check_exploration(student, case: dict[str, Any]) -> None:
                 fail(f"For mu = {mu[row, dim]:g} in dimension {dim} (box [{low[dim]:g}, {high[dim]:g}]) and "
                      f"noise_std = {std:g}, a share {true_cdf[where]:.3f} of the actions should fall at or below "
                      f"{grid[where]:.3g}; over {count} calls, {empirical[where]:.3f} did (allowed: ±{tolerance:.3f}, "
-                     f"exceeded by a correct implementation with probability below {FALSE_ALARM:g}).{hint}")
+                     f"exceeded by a correct implementation with probability below {FALSE_ALARM / 2:.2g}).{hint}")
+    check_noise_independence(draws, mu, low, high, np.full(action_dim, std), "noisy_actions(...)", FALSE_ALARM / 2)
     expect(np.array_equal(result["replays"][0], result["replays"][1]),
            "noisy_actions gave different actions for two generators with the same seed: draw every random "
            "number from the rng argument (rng.standard_normal, rng.normal), not np.random or torch.")
@@ -305,6 +310,27 @@ def _target_hint(got: dict[str, np.ndarray], result: dict[str, Any], golden: dic
     return ""
 
 
+_TARGETS_CAUSES = ("It matches none of the usual mix-ups (V(s') of the online network, Q_target(s', a) at the batch's "
+                   "actions, a missing terminal mask, another gamma). The targets are naf_targets(batch.rewards, "
+                   "batch.terminated, target_network.value(batch.next_observations), gamma).")
+
+
+def _gamma_hint(result: dict[str, Any], golden: dict[str, Any], gamma: float, target_gap: float) -> str:
+    """Names a fixed gamma only if two observations agree on it: the mean target is what
+    another gamma gives, and the online network moved as that gamma's targets would move it
+    (``gamma_direction``, from the probe)."""
+    bootstrap = result["mix_ups"].get("bootstrap")
+    if not bootstrap or abs(bootstrap) < 1e-6:
+        return ""
+    from_targets = target_gap / bootstrap
+    from_step = step_multiple(result["online"], golden["online"], result.get("gamma_direction"))
+    if from_step is None or abs(from_step - from_targets) > 1e-3 * (1 + abs(from_targets)):
+        return ""
+    return (f"It is the mean target that gamma={gamma + from_targets:.4g} gives, and the online network moved as "
+            f"targets with that gamma would move it; update_naf was called with gamma={gamma:g}. Pass the gamma "
+            "argument on to naf_targets instead of a fixed number.")
+
+
 def check_update(student, case: dict[str, Any]) -> None:
     result = run(student, case)
     args, golden = case["args"], case["golden"]
@@ -321,8 +347,9 @@ def check_update(student, case: dict[str, Any]) -> None:
             "It is what the targets give without the terminal mask: pass batch.terminated to naf_targets.":
                 mix_ups["targets_no_mask"],
         })
+        hint = hint or _gamma_hint(result, golden, args["gamma"], targets - want_targets)
         fail(f"update_naf's mean target (stats['losses/targets']) should be {want_targets:.6g}, got {targets:.6g}. "
-             f"{hint or 'Compute targets = naf_targets(rewards, terminated, target_network.value(next_observations), gamma).'}")
+             f"{hint or _TARGETS_CAUSES}")
     q_values, want_q = result["stats"]["losses/q_values"], golden["stats"]["losses/q_values"]
     if not np.isclose(q_values, want_q, atol=1e-4, rtol=1e-4):
         hint = ("It is the mean of V(s): Q was evaluated at mu(s). Regress Q(s, a) at the actions the batch took, "
