@@ -316,8 +316,9 @@ def _critic_step_hint(call: dict[str, Any], got: dict[str, np.ndarray], want: di
         return (f"The critic moved exactly as targets with gamma={gamma + shift:.4g} would move it; ddpg_update was "
                 f"called with gamma={gamma:g}. Pass the gamma argument on to ddpg_targets instead of a fixed number.")
     if _left_over(got, want, call.get("leftover", {}).get("critic"), args["critic_learning_rate"]):
-        return ("The step is the right one plus the gradient left in the critic's .grad by the previous update (the "
-                "actor's loss fills it too): call critic_optimizer.zero_grad() before critic_loss.backward().")
+        return ("The step is the right one plus the gradients left over from the previous update in the critic's "
+                ".grad (the actor's loss fills it too): call critic_optimizer.zero_grad() before "
+                "critic_loss.backward().")
     return ("The targets evaluated both target networks on the next observations, as they should, so the "
             "difference lies elsewhere: the targets' reward, terminal mask or gamma, the loss (the mean of "
             "(Q(s, a) - y)^2 at the batch's actions), or the gradient (zero_grad, backward, step with "
@@ -343,8 +344,8 @@ def _actor_step_hint(call: dict[str, Any], before: dict, after: dict, want: dict
         return ("The actor moved the opposite way: the sign of its loss is flipped. The optimizer minimizes, so "
                 "the actor's loss is -Q(s, mu(s)).mean().")
     if _left_over(after, want, call.get("leftover", {}).get("actor"), args["actor_learning_rate"]):
-        return ("The step is the right one plus the gradient left in the actor's .grad by the previous update: call "
-                "actor_optimizer.zero_grad() before the actor's backward().")
+        return ("The step is the right one plus the gradients left over from the previous update in the actor's "
+                ".grad: call actor_optimizer.zero_grad() before the actor's backward().")
     return ("The actor was evaluated on the batch's observations and moved, but not as -Q(s, mu(s)).mean() with "
             "the critic just updated would move it: check the loss (the mean, not the sum; the online critic after "
             "its step) and that its gradient starts from zero (actor_optimizer.zero_grad() before backward()). "

@@ -95,7 +95,9 @@ def _check_box(call: dict[str, Any], low: np.ndarray, high: np.ndarray, what: st
     hint = "pass its low and high on to maximize(...) as they are"
     if got_low.shape == want_high.shape and np.allclose(got_low, want_high, atol=1e-6) and np.allclose(
             got_high, want_low, atol=1e-6):
-        hint = "low and high are swapped: maximize(q_function, observations, low, high, rng, maximizer)"
+        hint = ("low and high are swapped on the way: keep the order low, high in every call, "
+                "sampled_targets(..., target_critic, low, high, rng, gamma, maximizer) and "
+                "maximize(critic, observations, low, high, rng, maximizer)")
     fail(f"{what} called {call['function']} with the box low={show(got_low)}, high={show(got_high)}, but it was "
          f"given low={show(want_low)}, high={show(want_high)}: {hint}.")
 
