@@ -244,7 +244,22 @@ def expect_called(result: dict[str, Any], what: str) -> None:
 
 
 def check_evaluated_inside(result: dict[str, Any], case: dict[str, Any], what: str) -> None:
+    """Every action passed to q_function is a finite point of the box."""
     expect_called(result, what)
+    for number, call in enumerate(result["calls"], start=1):
+        broken = ~np.all(np.isfinite(call["actions"]), axis=1)
+        if broken.any():
+            hint = ""
+            settings = case["args"].get("settings", {})
+            if number > 1 and settings.get("num_elites") == 1 and all(
+                    np.all(np.isfinite(earlier["actions"])) for earlier in result["calls"][:number - 1]):
+                hint = (" The first iteration's samples were finite, and num_elites = 1: most likely the std of "
+                        "one elite divided by K - 1 = 0 is NaN (torch's default std, correction=1), and "
+                        "clamp(min=min_std) keeps NaN. The std of one sample is 0 (correction=0), which the floor "
+                        "lifts to min_std.")
+            fail(f"{what}: call {number} to q_function had {int(broken.sum())} of {len(broken)} actions with NaN or "
+                 f"inf entries, e.g. {show(call['actions'][int(np.flatnonzero(broken)[0])])}: a sample must be a "
+                 f"point of the box.{hint}")
     expect_inside(_rows(result["calls"])[1], case, f"{what} called q_function with an action")
 
 
