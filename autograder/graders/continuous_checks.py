@@ -149,11 +149,12 @@ def _sizes(case: dict[str, Any]) -> tuple[int, int, int]:
 def error_hint(message: str, case: dict[str, Any]) -> str:
     """A likely cause, in the student's terms, for a known exception from their code."""
     if INDEX_MISMATCH.search(message):
-        return ("Indices computed over the wrong axis: with the values arranged [B, M], take the max (and the "
-                "top num_elites) over each observation's samples (dim=1), not over the observations (dim=0).")
+        return ("Index tensors of different shapes were combined. A common cause: with the values arranged [B, M], "
+                "the max (or the top num_elites) taken over the observations (dim=0) instead of over each "
+                "observation's samples (dim=1).")
     if TOPK_RANGE.search(message):
-        return ("topk asked for more entries than its axis has: take the elites over each observation's "
-                "samples (dim=1 of the [B, M] values), not over the observations.")
+        return ("topk asked for more entries than its axis has. A common cause: the elites taken over the "
+                "observations (dim=0 of the [B, M] values) instead of over each observation's samples (dim=1).")
     return ""
 
 
@@ -370,8 +371,8 @@ def check_replays(student, case: dict[str, Any], what: str) -> None:
                  "seeds of numpy and torch): draw every random number from the rng argument (rng.random, "
                  "rng.uniform, rng.standard_normal), not from np.random or torch.")
     expect(not np.array_equal(first["actions"], other["actions"]),
-           f"{what} gave the same actions for generators with different seeds: draw the samples from the rng "
-           "argument, not from a generator of your own with a fixed seed.")
+           f"{what} gave the same actions for generators with different seeds: the samples do not depend on the rng "
+           "argument (a generator of your own with a fixed seed, or no random draws at all). Draw them from rng.")
 
 
 # -- random shooting: close to the maximum ----------------------------------------------------
@@ -389,8 +390,9 @@ def check_near_max(result: dict[str, Any], case: dict[str, Any], what: str) -> N
              f"Q = {q['true_max'][b] - gaps[b]:.4f}, but the maximum over the box is {q['true_max'][b]:.4f} (gap "
              f"{gaps[b]:.4f}; the best of M uniform samples is within {tolerances[b]:.4f} except with probability "
              f"below {FALSE_ALARM / batch:.2g}). {int(over.sum())} of {batch} observations are over their "
-             "tolerance. Keep the sample with the largest Q, with each observation's samples evaluated with "
-             "that observation.")
+             "tolerance. Possible causes: not the sample with the largest Q kept, samples evaluated with another "
+             "observation's row, fewer than M samples, or samples not spread over the whole box (the other tests "
+             "of this part check each).")
 
 
 # -- CEM: the iterations ----------------------------------------------------------------------

@@ -31,14 +31,18 @@ ERROR_HINTS = (
      "values. Only the targets are computed without a graph; the critic's loss needs Q(s, a) with its "
      "graph, and the actor's loss needs Q(s, actor(s)) with the graph through actor(s)."),
     (r"modified by an inplace operation",
-     "A loss computed before an optimizer step was backpropagated after it: step() changes the parameters "
-     "in place. Take the critic step (loss, zero_grad, backward, step) first, then compute the actor's "
-     "loss with the updated critic."),
+     "A tensor that backward() needs was changed in place. Two usual causes: a loss computed before an optimizer "
+     "step and backpropagated after it (step() changes the parameters in place; take the critic step, loss, "
+     "zero_grad, backward, step, first, then compute the actor's loss with the updated critic), or an in-place "
+     "operation (+=, .clamp_(), ...) on a tensor of the graph."),
     (r"backward through the graph a second time",
      "backward() ran twice through one graph: compute each loss afresh right before its own backward()."),
-    (r"must have shape \[B\]|size of tensor a \((\d+)\) must match the size of tensor b",
-     "One tensor per transition is [B] and another [B, 1]: the critic returns Q-values of shape [B], so keep "
-     "rewards, terminated, targets and Q-values all [B] (no unsqueeze, no [:, None])."),
+    (r"must have shape \[B\]",
+     "The critic returns Q-values of shape [B]: keep rewards, terminated, targets and Q-values all [B] (no "
+     "unsqueeze, no [:, None])."),
+    (r"size of tensor a \((\d+)\) must match the size of tensor b",
+     "Two tensors whose shapes do not line up were combined elementwise (the sizes are in the error). The shapes "
+     "here: rewards, terminated, targets and Q-values [B]; actions, mu(s) and the noise [B, A]; low and high [A]."),
 )
 
 
@@ -77,8 +81,10 @@ def check_targets(student, case: dict[str, Any]) -> None:
     }
     if result["shape"] == list(golden.shape) and not np.allclose(result["values"], golden, atol=1e-4, rtol=1e-5):
         cause = first_match(result["values"], guesses) or (
-            "Evaluate the target critic at the target actor's action for the NEXT observations: "
-            "target_critic(next_observations, target_actor(next_observations)).")
+            "It matches none of the usual mistakes (missing or inverted mask, mask on the reward, missing gamma), so "
+            "the bootstrap values differ: they are target_critic(next_observations, "
+            "target_actor(next_observations)), the target critic at the target actor's action for the NEXT "
+            "observations.")
         fail(f"{what}: expected {show(golden)}, got {show(result['values'])}. {cause}")
     expect_tensor(result, golden, what, atol=1e-4)
     expect(not result["requires_grad"],
@@ -111,7 +117,9 @@ def check_critic_loss(student, case: dict[str, Any]) -> None:
             "to [B, B]: keep both [B].":
                 ((case["values"]["q_values"][:, None] - args["targets"][None, :]) ** 2).mean(),
         }
-        cause = first_match(np.asarray(got), guesses) or "Evaluate critic(observations, actions) at the actions taken."
+        cause = first_match(np.asarray(got), guesses) or (
+            "It matches none of the usual mistakes (sum, half, absolute or root of the squared errors, [B, 1] "
+            "broadcasting), so Q(s, a) differs: evaluate critic(observations, actions) at the actions taken.")
         fail(f"{what} should be {want:.6g}, got {got:.6g}. {cause}")
     if result["critic_grads"] is None:
         fail(f"{what} returned a value without a gradient with respect to the critic's parameters: evaluate "
@@ -132,7 +140,9 @@ def check_actor_loss(student, case: dict[str, Any]) -> None:
             "optimizer minimizes) is -Q(s, mu(s)).mean().": q_at_mu.mean(),
             "It equals minus the sum over the batch: use the mean.": -q_at_mu.sum(),
         }
-        cause = first_match(np.asarray(got), guesses) or "The loss is -critic(observations, actor(observations)).mean()."
+        cause = first_match(np.asarray(got), guesses) or (
+            "It matches none of the usual mistakes (sign flipped, sum instead of mean), so Q(s, mu(s)) differs: the "
+            "loss is -critic(observations, actor(observations)).mean().")
         fail(f"{what} should be {want:.6g}, got {got:.6g}. {cause}")
     if result["actor_grads"] is None:
         fail(f"{what} returned a value without a gradient with respect to the actor's parameters: the "

@@ -24,20 +24,27 @@ BOUND_SLACK = 1e-6  # float32 rounding
 
 NO_GRAPH = re.compile(r"does not require grad and does not have a grad_fn")
 INPLACE = re.compile(r"modified by an inplace operation")
-MATMUL = re.compile(r"mat1 and mat2 shapes cannot be multiplied|size of tensor a \(\d+\) must match")
+MATMUL = re.compile(r"mat1 and mat2 shapes cannot be multiplied")
+SIZES = re.compile(r"size of tensor a \(\d+\) must match")
 
 
 def error_hint(message: str) -> str:
     """A likely cause, in the student's terms, for a known exception from their code."""
     if NO_GRAPH.search(message):
-        return ("The loss has no autograd graph: Q(s, a) was computed under torch.no_grad() or detached. "
-                "Only the targets are computed without gradient.")
+        return ("backward() got a tensor without an autograd graph: Q(s, a) computed under torch.no_grad(), "
+                "detached, or rebuilt from .item() or numpy values. Only the targets are computed without gradient.")
     if INPLACE.search(message):
-        return ("A tensor needed for the gradient was changed in place: build L in a fresh tensor "
-                "(new_zeros, then index assignment) and do not write into `entries`.")
+        return ("A tensor that backward() needs was changed in place. In lower_triangular, build L in a fresh tensor "
+                "(new_zeros, then index assignment) rather than writing into `entries`; elsewhere, avoid in-place "
+                "operations (+=, exp_(), ...) on tensors of the graph.")
     if MATMUL.search(message):
-        return ("Shapes do not line up in the quadratic form: with d = a - mu of shape [B, A], compute "
-                "d^T P d per row, e.g. d.unsqueeze(1) @ P @ d.unsqueeze(2), or torch.einsum('bi,bij,bj->b', ...).")
+        return ("A matrix product got shapes that do not line up. In the quadratic form, with d = a - mu of shape "
+                "[B, A], compute d^T P d per row, e.g. d.unsqueeze(1) @ P @ d.unsqueeze(2), or "
+                "torch.einsum('bi,bij,bj->b', ...).")
+    if SIZES.search(message):
+        return ("Two tensors whose shapes do not line up were combined elementwise (the sizes are in the error). "
+                "The shapes here: V, Q, rewards, terminated and targets [B]; mu, actions and a - mu [B, A]; "
+                "L and P [B, A, A].")
     return ""
 
 
@@ -160,7 +167,8 @@ def check_landscape(student, case: dict[str, Any]) -> None:
     at_mu, around = result["at_mu"], result["around"]
     if not np.allclose(at_mu, values, atol=1e-4, rtol=1e-5):
         fail(f"At a = mu(s), Q(s, a) must equal V(s) (the advantage term vanishes): V = {show(values)}, but "
-             f"naf_q_values(V, mu, L, actions=mu) = {show(at_mu)}. Compute the advantage from a - mu.")
+             f"naf_q_values(V, mu, L, actions=mu) = {show(at_mu)}. Possible causes: the advantage not computed from "
+             "a - mu (it must vanish at a = mu), or V not added exactly once: Q = V - 1/2 (a - mu)^T P (a - mu).")
     # Q(mu + d) = V - 1/2 d^T P d: read the symmetric part of P off the unit vectors and their sums.
     drop = values[:, None] - around  # = 1/2 d^T P d for each offset d
     read = np.zeros((len(values), action_dim, action_dim))
@@ -376,7 +384,8 @@ def check_update(student, case: dict[str, Any]) -> None:
              "network written to comes first.")
     for name, expected in golden["online"].items():
         expect_close(result["online"][name], expected, f"the online network's {name} after one update_naf step",
-                     hint="The loss is the mean of (network(s, a) - y)**2; the provided code takes the step.")
+                     hint="The targets, Q(s, a) and the loss match the reference's, so the gradient differs: part of "
+                          "Q(s, a) detached, or the provided zero_grad, clip_grad_norm_ and step lines changed.")
     wrong = [name for name, expected in golden["target"].items()
              if not np.allclose(result["target"][name], expected, atol=1e-5, rtol=1e-5)]
     if wrong:

@@ -131,7 +131,9 @@ def check_targets(student, case: dict[str, Any]) -> None:
     got = result["result"]
     if got["shape"] == list(expected.shape) and not np.allclose(got["values"], expected, atol=TARGET_ATOL):
         hint = next((message for message, guess in guesses.items() if np.allclose(got["values"], guess, atol=1e-4)),
-                    "Use the values the maximizer returns (Q_target(s', a') at its action) with the mask and gamma.")
+                    "It matches none of the usual mistakes (missing, inverted or misplaced mask, missing gamma), so "
+                    "the bootstrap values differ: use the values the maximizer returns, Q_target(s', a') at its "
+                    "action.")
         fail(f"{what} with gamma={gamma:g}, terminated={show(terminated)}: expected {show(expected)}, got "
              f"{show(got['values'])}. {hint}")
     expect_tensor(got, expected, what, atol=TARGET_ATOL)
@@ -352,8 +354,9 @@ def check_update(student, case: dict[str, Any]) -> None:
             fail(f"After one update_critic step, stats[{key!r}] should be {value:.6g}, got {got}. {hint}".strip())
     for key, value in golden["online"].items():
         expect_close(result["online"][key], value, f"the critic's {key} after one update_critic step",
-                     hint="Regress critic(batch.observations, batch.actions) on the targets with the mean squared "
-                          "error; the provided code does the step.", atol=1e-5, rtol=1e-4)
+                     hint="The stats (loss, targets, Q-values, gradient norm) match the reference's, so the step "
+                          "itself differs: the provided zero_grad, clip_grad_norm_ and step lines changed, or "
+                          "another change to the critic after them.", atol=1e-5, rtol=1e-4)
     if call["steps_before"] == 0:
         target_hint = ("polyak_update ran before optimizer.step(): call it after optimizer.step(), so the target "
                        "moves towards the updated critic.")
