@@ -240,6 +240,9 @@ def cem_cases(visibility: str) -> dict[str, dict]:
         # Most first-round samples are clipped onto the best corner, so the elites coincide.
         "std_floor": cem_record_case(linear(16, low2, high2, seed=26), low2, high2, seed=34,
                                      initial_std=np.float32(40.0), min_std=0.05),
+        # One elite: its std is 0 (or 0 / 0 when divided by K - 1), floored at min_std.
+        "single_elite": cem_record_case(quadratic(16, low2, high2, seed=39), low2, high2, seed=40,
+                                        num_samples=32, num_elites=1, iterations=3, min_std=0.05),
         "initial_std_3d": cem_record_case(quadratic(32, low3, high3, seed=27), low3, high3, seed=35,
                                           initial_std=np.asarray([0.3, 0.1, 0.5], dtype=np.float32),
                                           num_samples=48, num_elites=8, iterations=4),

@@ -115,10 +115,10 @@ def exploration_case(seed: int, noise_std: float, clip_low: np.ndarray, clip_hig
                 low=_f32(clip_low), high=_f32(clip_high), seed=seed, repeats=EXPLORATION_REPEATS)
 
 
-def update_case(seed: int, batches: list[dict[str, np.ndarray]], tau: float) -> dict:
+def update_case(seed: int, batches: list[dict[str, np.ndarray]], tau: float, gamma: float = 0.9) -> dict:
     return case("ddpg.update", actor=actor_spec(seed), critic=critic_spec(seed + 1),
                 target_actor=actor_spec(seed + 2, offset=0.3), target_critic=critic_spec(seed + 3, offset=0.5),
-                batches=batches, gamma=0.9, tau=tau, actor_learning_rate=0.2, critic_learning_rate=0.1)
+                batches=batches, gamma=gamma, tau=tau, actor_learning_rate=0.2, critic_learning_rate=0.1)
 
 
 # The course's DDPG configuration for Pendulum-v1: the defaults of DDPGConfig in
@@ -158,8 +158,9 @@ def ddpg_cases(visibility: str) -> dict[str, dict]:
         "actor_loss_large_batch": actor_loss_case(14, 32),
         "noise_small_std": exploration_case(15, 0.05, wide_low, wide_high),
         "clipping_one_sided_box": exploration_case(16, 2.0, np.array([-0.5, 0.2]), np.array([0.5, 0.6])),
+        # Another gamma than the public case's, so that a ddpg_update ignoring its gamma shows.
         "two_updates": update_case(17, [batch(18, 8, [1, 0, 0, 1, 0, 0, 0, 1]), batch(19, 8, [0] * 8)],
-                                   tau=0.3),
+                                   tau=0.3, gamma=0.7),
         "pendulum": case("ddpg.learn", golden=False, config=COURSE_CONFIG, seeds=PENDULUM_SEEDS, timeout=150,
                          reference_rate=PENDULUM_REFERENCE_RATE),
     }

@@ -81,7 +81,7 @@ def exploration_case(seed: int, noise_std: float, repeats: int, mu=EXPLORATION_M
                 high=_f32(high), seed=seed, repeats=repeats)
 
 
-def update_case(seed: int, tau: float, terminated, max_grad_norm: float = 100.0) -> dict:
+def update_case(seed: int, tau: float, terminated, max_grad_norm: float = 100.0, gamma: float = 0.9) -> dict:
     rng = np.random.default_rng(seed)
     batch = len(terminated)
     observations = _f32(rng.normal(0.0, 1.0, (batch, 3)))
@@ -94,7 +94,7 @@ def update_case(seed: int, tau: float, terminated, max_grad_norm: float = 100.0)
         "truncated": _f32(np.zeros(batch)),
     }
     return case("naf.update_step", obs_dim=3, low=[-2.0, -1.0], high=[2.0, 3.0], hidden_sizes=[8, 8],
-                seed=seed, target_shift=0.15, batch=data, gamma=0.9, tau=tau, learning_rate=0.05,
+                seed=seed, target_shift=0.15, batch=data, gamma=gamma, tau=tau, learning_rate=0.05,
                 max_grad_norm=max_grad_norm)
 
 
@@ -144,7 +144,8 @@ def naf_cases(visibility: str) -> dict[str, dict]:
                                            next_values=_f32([1e3, -5.0, -1e3, -0.25]), gamma=0.99),
         "exploration_one_dim": exploration_case(seed=16, noise_std=0.3, repeats=3000, mu=_f32([[0.9], [-0.2]]),
                                                 low=_f32([-1.0]), high=_f32([1.0])),
-        "update_tau_0.5": update_case(seed=17, tau=0.5, terminated=[1, 0, 0, 1, 0, 0, 0]),
+        # Another gamma than the public case's, so that an update_naf ignoring its gamma shows.
+        "update_tau_0.5": update_case(seed=17, tau=0.5, terminated=[1, 0, 0, 1, 0, 0, 0], gamma=0.6),
         "update_clipped": update_case(seed=18, tau=0.02, terminated=[0, 0, 1, 0], max_grad_norm=0.05),
         "pendulum": case("naf.learn", golden=False, config=COURSE_CONFIG, seeds=PENDULUM_SEEDS,
                          timeout=PENDULUM_TIMEOUT, reference_rate=PENDULUM_REFERENCE_RATE),

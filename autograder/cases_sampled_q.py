@@ -205,6 +205,10 @@ def sampled_q_cases(visibility: str) -> dict[str, dict]:
                                             exploration_std=0.3, repeats=400, seed=4),
             "update": update_case(8, *pendulum_box, gamma=0.9, tau=0.1, maximizer=CEM_SMALL, max_grad_norm=100.0,
                                   seed=5),
+            # The same update three times (rng seeds 5, 5, 6): which generator reaches the maximizer.
+            "update_replays": dict(update_case(8, *pendulum_box, gamma=0.9, tau=0.1, maximizer=CEM_SMALL,
+                                               max_grad_norm=100.0, seed=5),
+                                   probe="sampled_q.update_replays", golden=False),
             "replays": case("sampled_q.replays", golden=False, q=quadratic(4, *pendulum_box, seed=6),
                             rewards=_f32([0.5, -1.0, 0.25, 2.0]), terminated=_f32([0, 0, 1, 0]),
                             low=pendulum_box[0], high=pendulum_box[1], gamma=0.9, exploration_std=0.3,

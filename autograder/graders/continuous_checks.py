@@ -120,6 +120,23 @@ def minimum_wins(runs: int, win_rate: float, false_alarm: float = FALSE_ALARM) -
     return wins
 
 
+def step_multiple(got: dict[str, np.ndarray], want: dict[str, np.ndarray],
+                  direction: dict[str, np.ndarray] | None) -> float | None:
+    """The c with got = want + c * direction for every parameter named in ``direction``, if
+    one c explains all of them and they differ at all; None otherwise. A probe reports
+    ``direction`` (say, how an SGD step moves per unit of gamma), so that a wrong step can be
+    traced to one wrong coefficient, and the message names it only when it fits."""
+    if not direction:
+        return None
+    names = [name for name in direction if name in got and name in want]
+    difference = np.concatenate([(np.asarray(got[name], np.float64) - want[name]).ravel() for name in names])
+    along = np.concatenate([np.asarray(direction[name], np.float64).ravel() for name in names])
+    if not np.any(np.abs(along) > 1e-6) or not np.any(np.abs(difference) > 1e-6):
+        return None
+    c = float(np.dot(difference, along) / np.dot(along, along))
+    return c if np.allclose(difference, c * along, atol=1e-5, rtol=1e-4) else None
+
+
 # -- running the student's code --------------------------------------------------------------
 def _sizes(case: dict[str, Any]) -> tuple[int, int, int]:
     """(B, M, A) of a case."""
@@ -132,11 +149,12 @@ def _sizes(case: dict[str, Any]) -> tuple[int, int, int]:
 def error_hint(message: str, case: dict[str, Any]) -> str:
     """A likely cause, in the student's terms, for a known exception from their code."""
     if INDEX_MISMATCH.search(message):
-        return ("Indices computed over the wrong axis: with the values arranged [B, M], take the max (and the "
-                "top num_elites) over each observation's samples (dim=1), not over the observations (dim=0).")
+        return ("Index tensors of different shapes were combined. A common cause: with the values arranged [B, M], "
+                "the max (or the top num_elites) taken over the observations (dim=0) instead of over each "
+                "observation's samples (dim=1).")
     if TOPK_RANGE.search(message):
-        return ("topk asked for more entries than its axis has: take the elites over each observation's "
-                "samples (dim=1 of the [B, M] values), not over the observations.")
+        return ("topk asked for more entries than its axis has. A common cause: the elites taken over the "
+                "observations (dim=0 of the [B, M] values) instead of over each observation's samples (dim=1).")
     return ""
 
 
@@ -227,7 +245,22 @@ def expect_called(result: dict[str, Any], what: str) -> None:
 
 
 def check_evaluated_inside(result: dict[str, Any], case: dict[str, Any], what: str) -> None:
+    """Every action passed to q_function is a finite point of the box."""
     expect_called(result, what)
+    for number, call in enumerate(result["calls"], start=1):
+        broken = ~np.all(np.isfinite(call["actions"]), axis=1)
+        if broken.any():
+            hint = ""
+            settings = case["args"].get("settings", {})
+            if number > 1 and settings.get("num_elites") == 1 and all(
+                    np.all(np.isfinite(earlier["actions"])) for earlier in result["calls"][:number - 1]):
+                hint = (" The first iteration's samples were finite, and num_elites = 1: most likely the std of "
+                        "one elite divided by K - 1 = 0 is NaN (torch's default std, correction=1), and "
+                        "clamp(min=min_std) keeps NaN. The std of one sample is 0 (correction=0), which the floor "
+                        "lifts to min_std.")
+            fail(f"{what}: call {number} to q_function had {int(broken.sum())} of {len(broken)} actions with NaN or "
+                 f"inf entries, e.g. {show(call['actions'][int(np.flatnonzero(broken)[0])])}: a sample must be a "
+                 f"point of the box.{hint}")
     expect_inside(_rows(result["calls"])[1], case, f"{what} called q_function with an action")
 
 
@@ -338,8 +371,8 @@ def check_replays(student, case: dict[str, Any], what: str) -> None:
                  "seeds of numpy and torch): draw every random number from the rng argument (rng.random, "
                  "rng.uniform, rng.standard_normal), not from np.random or torch.")
     expect(not np.array_equal(first["actions"], other["actions"]),
-           f"{what} gave the same actions for generators with different seeds: draw the samples from the rng "
-           "argument, not from a generator of your own with a fixed seed.")
+           f"{what} gave the same actions for generators with different seeds: the samples do not depend on the rng "
+           "argument (a generator of your own with a fixed seed, or no random draws at all). Draw them from rng.")
 
 
 # -- random shooting: close to the maximum ----------------------------------------------------
@@ -357,8 +390,9 @@ def check_near_max(result: dict[str, Any], case: dict[str, Any], what: str) -> N
              f"Q = {q['true_max'][b] - gaps[b]:.4f}, but the maximum over the box is {q['true_max'][b]:.4f} (gap "
              f"{gaps[b]:.4f}; the best of M uniform samples is within {tolerances[b]:.4f} except with probability "
              f"below {FALSE_ALARM / batch:.2g}). {int(over.sum())} of {batch} observations are over their "
-             "tolerance. Keep the sample with the largest Q, with each observation's samples evaluated with "
-             "that observation.")
+             "tolerance. Possible causes: not the sample with the largest Q kept, samples evaluated with another "
+             "observation's row, fewer than M samples, or samples not spread over the whole box (the other tests "
+             "of this part check each).")
 
 
 # -- CEM: the iterations ----------------------------------------------------------------------
@@ -546,3 +580,93 @@ def check_cem_beats_random_shooting(student, case: dict[str, Any], what: str) ->
              f"{len(baseline['calibration_gaps'])}); falling short has probability below {FALSE_ALARM:g}. Refitting "
              "to the elites is what makes CEM better: check that the elites are the best samples and that each "
              "iteration samples around them.")
+
+
+# -- exploration noise: independent across rows and action dimensions -------------------------
+def _disjoint_pairs(indices: np.ndarray) -> list[tuple[int, int]]:
+    """(i0, i1), (i2, i3), ...: pairs that share no index, so that under independence their
+    statistics are independent too."""
+    indices = [int(i) for i in indices]
+    return list(zip(indices[0::2], indices[1::2]))
+
+
+def _pair_statistics(draws: np.ndarray, centre: np.ndarray, scale: np.ndarray, low: np.ndarray,
+                     high: np.ndarray, pairs: list[tuple[tuple[int, int], tuple[int, int]]]) -> dict[str, Any]:
+    """For pairs of (row, dimension) cells, over all calls: how often the two noise values
+    have the same sign, and, among the pairs where neither value was clipped, how often the
+    two standardized noise values are equal or equal with opposite signs."""
+    agree, same, mirrored, unclipped = [], [], [], []
+    for (row_a, dim_a), (row_b, dim_b) in pairs:
+        x_a, x_b = draws[:, row_a, dim_a], draws[:, row_b, dim_b]
+        agree.append((x_a > centre[row_a, dim_a]) == (x_b > centre[row_b, dim_b]))
+        inside = (x_a > low[dim_a]) & (x_a < high[dim_a]) & (x_b > low[dim_b]) & (x_b < high[dim_b])
+        z_a = (x_a - centre[row_a, dim_a]) / scale[dim_a]
+        z_b = (x_b - centre[row_b, dim_b]) / scale[dim_b]
+        slack = 1e-4 * (1.0 + np.abs(z_a))
+        same.append(inside & (np.abs(z_a - z_b) <= slack))
+        mirrored.append(inside & (np.abs(z_a + z_b) <= slack) & (np.abs(z_a) > slack))
+        unclipped.append(inside)
+    if not agree:
+        return {"count": 0}
+    inside_count = max(int(np.sum(unclipped)), 1)
+    return {"count": int(np.size(agree)), "share": float(np.mean(agree)),
+            "same": float(np.sum(same)) / inside_count, "mirrored": float(np.sum(mirrored)) / inside_count}
+
+
+def check_noise_independence(draws: np.ndarray, centre: np.ndarray, low: np.ndarray, high: np.ndarray,
+                             scale: np.ndarray, what: str, false_alarm: float = FALSE_ALARM) -> None:
+    """The noise of an exploration function is independent across the rows of one call and
+    across the action dimensions of one row, not only right in each cell.
+
+    ``draws`` [N, B, A] are N calls, each x = clip(centre + scale * z, low, high) with
+    ``centre`` [B, A] and ``scale`` [A]. For a cell strictly inside the box, x > centre
+    exactly when z > 0, so the indicators 1{x > centre} of independent cells are independent
+    fair coins, clipping or not. Two such coins agree with probability 1/2; in pairs of cells
+    that share no cell (rows paired (0, 1), (2, 3), ... within one dimension; dimensions
+    paired likewise within one row), the agreements are independent, and Hoeffding's
+    inequality bounds the chance that their share strays from 1/2 by more than the tolerance;
+    a union bound over the two shares (across rows, across dimensions) keeps the false alarm
+    below ``false_alarm``. Noise shared by the rows, or by the dimensions, agrees in every
+    pair; noise with alternating signs never does.
+
+    Float32 rounding can turn a positive noise below the spacing u of the numbers near the
+    centre into x = centre. That needs |z| <= u / scale, probability at most
+    delta = 2 u / (scale sqrt(2 pi)); it moves each coin's probability by at most delta and
+    a pair's chance of agreeing by at most 2 delta^2, which is added to the tolerance."""
+    draws = np.asarray(draws, dtype=np.float64)
+    centre, low, high = (np.asarray(value, dtype=np.float64) for value in (centre, low, high))
+    scale = np.broadcast_to(np.asarray(scale, dtype=np.float64), low.shape)
+    calls, rows, dims = draws.shape
+    inside = (centre > low) & (centre < high)  # cells whose coin is fair
+    across_rows = [((a, j), (b, j)) for j in range(dims) for a, b in _disjoint_pairs(np.flatnonzero(inside[:, j]))]
+    across_dims = [((b, i), (b, j)) for b in range(rows) for i, j in _disjoint_pairs(np.flatnonzero(inside[b]))]
+    spacing = 2.0 * float(np.spacing(np.float32(np.max(np.abs(centre[inside]), initial=1.0))))
+    delta = min(1.0, 2.0 * spacing / (float(np.min(scale)) * math.sqrt(2.0 * math.pi)))
+    for kind, pairs in (("rows", across_rows), ("dimensions", across_dims)):
+        stats = _pair_statistics(draws, centre, scale, low, high, pairs)
+        if stats["count"] == 0:
+            continue
+        tolerance = hoeffding_tolerance(stats["count"], tests=2, false_alarm=false_alarm) + 2.0 * delta**2
+        if abs(stats["share"] - 0.5) <= tolerance:
+            continue
+        if kind == "rows":
+            unit, pair_text, fix = ("the rows (observations) of one call", "pairs of rows (same call, same action "
+                                    "dimension)", "one noise vector drawn per call and added to every row")
+        else:
+            unit, pair_text, fix = ("the action dimensions of one row", "pairs of action dimensions (same row, "
+                                    "same call)", "one noise value drawn per row and added to every dimension")
+        if stats["same"] > 0.5:
+            seen = (f" In {100 * stats['same']:.0f}% of the pairs that were not clipped, both got exactly the same "
+                    f"noise: {fix}.")
+        elif stats["mirrored"] > 0.5:
+            seen = (f" In {100 * stats['mirrored']:.0f}% of the pairs that were not clipped, the two noise values "
+                    "are equal with opposite signs: one value reused with a sign flip.")
+        elif stats["share"] > 0.5:
+            seen = " Their noise moves together more often than independent noise does."
+        else:
+            seen = " Their noise moves in opposite directions more often than independent noise does."
+        fail(f"{what}: the noise of {unit} must be independent. Over {stats['count']} {pair_text}, the two noise "
+             f"values had the same sign {100 * stats['share']:.1f}% of the time; independent noise has the same "
+             f"sign 50% of the time (allowed ±{100 * tolerance:.1f} points, exceeded by independent noise with "
+             f"probability below {false_alarm:.2g}).{seen} Draw a separate standard normal for every row and "
+             "action dimension, e.g. rng.standard_normal((B, A)).")

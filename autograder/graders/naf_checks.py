@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from autograder.graders.continuous_checks import dkw_tolerance, normal_cdf
+from autograder.graders.continuous_checks import (check_noise_independence, dkw_tolerance, normal_cdf,
+                                                  step_multiple)
 from autograder.graders.dqn_checks import first_match
 from autograder.graders.support import (call_with_hint, expect, expect_close, expect_tensor, fail, show,
                                         with_gradient)
@@ -23,20 +24,27 @@ BOUND_SLACK = 1e-6  # float32 rounding
 
 NO_GRAPH = re.compile(r"does not require grad and does not have a grad_fn")
 INPLACE = re.compile(r"modified by an inplace operation")
-MATMUL = re.compile(r"mat1 and mat2 shapes cannot be multiplied|size of tensor a \(\d+\) must match")
+MATMUL = re.compile(r"mat1 and mat2 shapes cannot be multiplied")
+SIZES = re.compile(r"size of tensor a \(\d+\) must match")
 
 
 def error_hint(message: str) -> str:
     """A likely cause, in the student's terms, for a known exception from their code."""
     if NO_GRAPH.search(message):
-        return ("The loss has no autograd graph: Q(s, a) was computed under torch.no_grad() or detached. "
-                "Only the targets are computed without gradient.")
+        return ("backward() got a tensor without an autograd graph: Q(s, a) computed under torch.no_grad(), "
+                "detached, or rebuilt from .item() or numpy values. Only the targets are computed without gradient.")
     if INPLACE.search(message):
-        return ("A tensor needed for the gradient was changed in place: build L in a fresh tensor "
-                "(new_zeros, then index assignment) and do not write into `entries`.")
+        return ("A tensor that backward() needs was changed in place. In lower_triangular, build L in a fresh tensor "
+                "(new_zeros, then index assignment) rather than writing into `entries`; elsewhere, avoid in-place "
+                "operations (+=, exp_(), ...) on tensors of the graph.")
     if MATMUL.search(message):
-        return ("Shapes do not line up in the quadratic form: with d = a - mu of shape [B, A], compute "
-                "d^T P d per row, e.g. d.unsqueeze(1) @ P @ d.unsqueeze(2), or torch.einsum('bi,bij,bj->b', ...).")
+        return ("A matrix product got shapes that do not line up. In the quadratic form, with d = a - mu of shape "
+                "[B, A], compute d^T P d per row, e.g. d.unsqueeze(1) @ P @ d.unsqueeze(2), or "
+                "torch.einsum('bi,bij,bj->b', ...).")
+    if SIZES.search(message):
+        return ("Two tensors whose shapes do not line up were combined elementwise (the sizes are in the error). "
+                "The shapes here: V, Q, rewards, terminated and targets [B]; mu, actions and a - mu [B, A]; "
+                "L and P [B, A, A].")
     return ""
 
 
@@ -159,7 +167,8 @@ def check_landscape(student, case: dict[str, Any]) -> None:
     at_mu, around = result["at_mu"], result["around"]
     if not np.allclose(at_mu, values, atol=1e-4, rtol=1e-5):
         fail(f"At a = mu(s), Q(s, a) must equal V(s) (the advantage term vanishes): V = {show(values)}, but "
-             f"naf_q_values(V, mu, L, actions=mu) = {show(at_mu)}. Compute the advantage from a - mu.")
+             f"naf_q_values(V, mu, L, actions=mu) = {show(at_mu)}. Possible causes: the advantage not computed from "
+             "a - mu (it must vanish at a = mu), or V not added exactly once: Q = V - 1/2 (a - mu)^T P (a - mu).")
     # Q(mu + d) = V - 1/2 d^T P d: read the symmetric part of P off the unit vectors and their sums.
     drop = values[:, None] - around  # = 1/2 d^T P d for each offset d
     read = np.zeros((len(values), action_dim, action_dim))
@@ -218,14 +227,17 @@ def check_targets(student, case: dict[str, Any]) -> None:
 # -- exploration -------------------------------------------------------------------------------
 def check_exploration(student, case: dict[str, Any]) -> None:
     """Every draw inside the box, float32 [B, A]; each cell's draws distributed as
-    clip(mu + noise_std * N(0, 1), low, high); the same seed gives the same actions.
+    clip(mu + noise_std * N(0, 1), low, high), independently across rows and dimensions;
+    the same seed gives the same actions.
 
     The distribution check compares, for each of the B * A cells, the empirical CDF of its
     n draws with the true CDF of the clipped Gaussian, on a grid of points inside the box.
     The Dvoretzky-Kiefer-Wolfowitz inequality (Massart's constant; it holds for any
     distribution, atoms at the bounds included) gives P(sup_x |F_n - F| > eps) <=
     2 exp(-2 n eps^2); the sup over a grid is at most the sup over all x, and a union bound
-    over the cells keeps the false-alarm probability below FALSE_ALARM.
+    over the cells keeps its false-alarm probability below FALSE_ALARM / 2. The joint check
+    (``check_noise_independence``: rows of one call, dimensions of one row) gets the other
+    FALSE_ALARM / 2, so the test as a whole stays below FALSE_ALARM.
     """
     result = run(student, case, timeout=30)
     args = case["args"]
@@ -245,7 +257,7 @@ def check_exploration(student, case: dict[str, Any]) -> None:
              f"outside the box [{low[dim]:g}, {high[dim]:g}] (mu = {mu[row, dim]:g}). Clip the noisy actions to "
              "[low, high] (torch.clamp(actions, low, high)).")
     count = draws.shape[0]
-    tolerance = dkw_tolerance(count, batch * action_dim, FALSE_ALARM)
+    tolerance = dkw_tolerance(count, batch * action_dim, FALSE_ALARM / 2)
     for row in range(batch):
         for dim in range(action_dim):
             grid = np.linspace(low[dim], high[dim], 41)[:-1]  # F = 1 at high itself
@@ -269,7 +281,8 @@ def check_exploration(student, case: dict[str, Any]) -> None:
                 fail(f"For mu = {mu[row, dim]:g} in dimension {dim} (box [{low[dim]:g}, {high[dim]:g}]) and "
                      f"noise_std = {std:g}, a share {true_cdf[where]:.3f} of the actions should fall at or below "
                      f"{grid[where]:.3g}; over {count} calls, {empirical[where]:.3f} did (allowed: ±{tolerance:.3f}, "
-                     f"exceeded by a correct implementation with probability below {FALSE_ALARM:g}).{hint}")
+                     f"exceeded by a correct implementation with probability below {FALSE_ALARM / 2:.2g}).{hint}")
+    check_noise_independence(draws, mu, low, high, np.full(action_dim, std), "noisy_actions(...)", FALSE_ALARM / 2)
     expect(np.array_equal(result["replays"][0], result["replays"][1]),
            "noisy_actions gave different actions for two generators with the same seed: draw every random "
            "number from the rng argument (rng.standard_normal, rng.normal), not np.random or torch.")
@@ -305,6 +318,27 @@ def _target_hint(got: dict[str, np.ndarray], result: dict[str, Any], golden: dic
     return ""
 
 
+_TARGETS_CAUSES = ("It matches none of the usual mix-ups (V(s') of the online network, Q_target(s', a) at the batch's "
+                   "actions, a missing terminal mask, another gamma). The targets are naf_targets(batch.rewards, "
+                   "batch.terminated, target_network.value(batch.next_observations), gamma).")
+
+
+def _gamma_hint(result: dict[str, Any], golden: dict[str, Any], gamma: float, target_gap: float) -> str:
+    """Names a fixed gamma only if two observations agree on it: the mean target is what
+    another gamma gives, and the online network moved as that gamma's targets would move it
+    (``gamma_direction``, from the probe)."""
+    bootstrap = result["mix_ups"].get("bootstrap")
+    if not bootstrap or abs(bootstrap) < 1e-6:
+        return ""
+    from_targets = target_gap / bootstrap
+    from_step = step_multiple(result["online"], golden["online"], result.get("gamma_direction"))
+    if from_step is None or abs(from_step - from_targets) > 1e-3 * (1 + abs(from_targets)):
+        return ""
+    return (f"It is the mean target that gamma={gamma + from_targets:.4g} gives, and the online network moved as "
+            f"targets with that gamma would move it; update_naf was called with gamma={gamma:g}. Pass the gamma "
+            "argument on to naf_targets instead of a fixed number.")
+
+
 def check_update(student, case: dict[str, Any]) -> None:
     result = run(student, case)
     args, golden = case["args"], case["golden"]
@@ -321,8 +355,9 @@ def check_update(student, case: dict[str, Any]) -> None:
             "It is what the targets give without the terminal mask: pass batch.terminated to naf_targets.":
                 mix_ups["targets_no_mask"],
         })
+        hint = hint or _gamma_hint(result, golden, args["gamma"], targets - want_targets)
         fail(f"update_naf's mean target (stats['losses/targets']) should be {want_targets:.6g}, got {targets:.6g}. "
-             f"{hint or 'Compute targets = naf_targets(rewards, terminated, target_network.value(next_observations), gamma).'}")
+             f"{hint or _TARGETS_CAUSES}")
     q_values, want_q = result["stats"]["losses/q_values"], golden["stats"]["losses/q_values"]
     if not np.isclose(q_values, want_q, atol=1e-4, rtol=1e-4):
         hint = ("It is the mean of V(s): Q was evaluated at mu(s). Regress Q(s, a) at the actions the batch took, "
@@ -349,7 +384,8 @@ def check_update(student, case: dict[str, Any]) -> None:
              "network written to comes first.")
     for name, expected in golden["online"].items():
         expect_close(result["online"][name], expected, f"the online network's {name} after one update_naf step",
-                     hint="The loss is the mean of (network(s, a) - y)**2; the provided code takes the step.")
+                     hint="The targets, Q(s, a) and the loss match the reference's, so the gradient differs: part of "
+                          "Q(s, a) detached, or the provided zero_grad, clip_grad_norm_ and step lines changed.")
     wrong = [name for name, expected in golden["target"].items()
              if not np.allclose(result["target"][name], expected, atol=1e-5, rtol=1e-5)]
     if wrong:

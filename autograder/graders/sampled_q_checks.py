@@ -19,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from autograder.graders.continuous_checks import BOUND_SLACK, _event_shares, _fits, hoeffding_tolerance
+from autograder.graders.continuous_checks import (BOUND_SLACK, _event_shares, _fits, check_noise_independence,
+                                                  hoeffding_tolerance)
 from autograder.graders.support import (call_with_hint, expect, expect_close, expect_tensor, fail, show,
                                         with_gradient)
 from autograder.probes._analytic_q import q_values
@@ -59,9 +60,10 @@ def _cause(maximizer: dict[str, Any]) -> str:
 
 # -- calls of the stand-in maximizer -------------------------------------------------------------
 def check_maximizer_calls(calls: list[dict[str, Any]], maximizer: dict[str, Any], what: str, critic: str,
-                          rows: str) -> None:
-    """Every call used the method and settings of ``maximizer``, a numpy Generator, and
-    the ``critic`` expected; at least one call was made."""
+                          rows: str, low: np.ndarray, high: np.ndarray) -> None:
+    """Every call used the method and settings of ``maximizer``, the box [low, high] the
+    function was given, a numpy Generator, and the ``critic`` expected; at least one call
+    was made."""
     expected_function = FUNCTION[maximizer["method"]]
     if not calls:
         fail(f"{what} never called the maximizer: the max over actions must come from maximize(...), which "
@@ -75,11 +77,29 @@ def check_maximizer_calls(calls: list[dict[str, Any]], maximizer: dict[str, Any]
         if call["settings"] != wanted:
             fail(f"{what} called {call['function']} with {_settings_text(call['settings'])}; the maximizer argument "
                  f"says {_settings_text(wanted)}. Pass the maximizer argument on to maximize(...).")
+        _check_box(call, low, high, what)
         if not call["generator"]:
             fail(f"{what} called {call['function']} without a numpy Generator: pass the rng argument on.")
         if call["critic"] != critic:
             fail(f"{what} maximized {CRITIC_NAMES[call['critic']]}; it should maximize {CRITIC_NAMES[critic]} "
                  f"({rows}).")
+
+
+def _check_box(call: dict[str, Any], low: np.ndarray, high: np.ndarray, what: str) -> None:
+    """The maximizer searched the box the function was given."""
+    want_low, want_high = np.asarray(low, np.float64), np.asarray(high, np.float64)
+    got_low, got_high = np.asarray(call["low"], np.float64), np.asarray(call["high"], np.float64)
+    if got_low.shape == want_low.shape and got_high.shape == want_high.shape and np.allclose(
+            got_low, want_low, atol=1e-6) and np.allclose(got_high, want_high, atol=1e-6):
+        return
+    hint = "pass its low and high on to maximize(...) as they are"
+    if got_low.shape == want_high.shape and np.allclose(got_low, want_high, atol=1e-6) and np.allclose(
+            got_high, want_low, atol=1e-6):
+        hint = ("low and high are swapped on the way: keep the order low, high in every call, "
+                "sampled_targets(..., target_critic, low, high, rng, gamma, maximizer) and "
+                "maximize(critic, observations, low, high, rng, maximizer)")
+    fail(f"{what} called {call['function']} with the box low={show(got_low)}, high={show(got_high)}, but it was "
+         f"given low={show(want_low)}, high={show(want_high)}: {hint}.")
 
 
 # -- sampled_targets with the stand-in ---------------------------------------------------------------
@@ -91,7 +111,7 @@ def check_targets(student, case: dict[str, Any]) -> None:
     result = run(student, case)
     calls = result["calls"]
     check_maximizer_calls(calls, args["maximizer"], what, "target",
-                          "sampled_targets gets only target_critic: pass it to maximize")
+                          "sampled_targets gets only target_critic: pass it to maximize", args["low"], args["high"])
     unknown = [call for call in calls if np.any(np.asarray(call["index"]) < 0)]
     if unknown:
         fail(f"{what} called the maximizer with observations that are not next_observations: the max is over "
@@ -111,7 +131,9 @@ def check_targets(student, case: dict[str, Any]) -> None:
     got = result["result"]
     if got["shape"] == list(expected.shape) and not np.allclose(got["values"], expected, atol=TARGET_ATOL):
         hint = next((message for message, guess in guesses.items() if np.allclose(got["values"], guess, atol=1e-4)),
-                    "Use the values the maximizer returns (Q_target(s', a') at its action) with the mask and gamma.")
+                    "It matches none of the usual mistakes (missing, inverted or misplaced mask, missing gamma), so "
+                    "the bootstrap values differ: use the values the maximizer returns, Q_target(s', a') at its "
+                    "action.")
         fail(f"{what} with gamma={gamma:g}, terminated={show(terminated)}: expected {show(expected)}, got "
              f"{show(got['values'])}. {hint}")
     expect_tensor(got, expected, what, atol=TARGET_ATOL)
@@ -209,7 +231,9 @@ def check_exploration(student, case: dict[str, Any]) -> None:
     upper edge) and within sigma of g strictly inside the box (probability from the normal
     CDF) are means of independent indicators: by Hoeffding's inequality with a union bound
     over the 2 * A shares (``hoeffding_tolerance``), a correct implementation strays by more
-    than the tolerance with probability below FALSE_ALARM."""
+    than the tolerance with probability below FALSE_ALARM / 2. The noise must also be
+    independent across the observations of one call and the dimensions of one row
+    (``check_noise_independence``, the other FALSE_ALARM / 2)."""
     what = "choose_actions(...)"
     args = case["args"]
     low, high = args["low"].astype(np.float64), args["high"].astype(np.float64)
@@ -219,7 +243,7 @@ def check_exploration(student, case: dict[str, Any]) -> None:
         fail(f"{what} returned dtype {result['layout']['dtype']} and shape {result['layout']['shape']}; expected "
              f"float32 {list(greedy.shape)} (one action per observation).")
     check_maximizer_calls(result["calls"], args["maximizer"], what, "online",
-                          "pass the critic argument to maximize")
+                          "pass the critic argument to maximize", args["low"], args["high"])
     drawn = result["actions"]  # [E, R, A]
     check_inside(drawn, low, high, what, "Clip the noisy action to the box: torch.clamp(action, low, high).")
     if np.allclose(drawn, greedy[:, None, :], atol=1e-6):
@@ -229,7 +253,7 @@ def check_exploration(student, case: dict[str, Any]) -> None:
     dims = len(low)
     # One pair of shares per action dimension, so that a std too wide in one dimension and
     # too narrow in another cannot average out; the union bound covers all 2 * A shares.
-    tolerance = hoeffding_tolerance(drawn.shape[0] * drawn.shape[1], tests=2 * dims)
+    tolerance = hoeffding_tolerance(drawn.shape[0] * drawn.shape[1], tests=2 * dims, false_alarm=FALSE_ALARM / 2)
     hints = {
         "exploration_std is used as the noise's std in action units; it is a fraction of the half-width: "
         "std = exploration_std * (high - low) / 2.": np.full_like(std, args["exploration_std"]),
@@ -251,7 +275,8 @@ def check_exploration(student, case: dict[str, Any]) -> None:
              f"= {std[0, j]:.4g} of the greedy action (expected {100 * shares['p_near_min']:.1f}%) and "
              f"{100 * shares['above']:.1f}% above it (expected {100 * shares['p_above']:.1f}%); allowed "
              f"±{100 * tolerance:.1f} points, exceeded by a correct implementation with probability below "
-             f"{FALSE_ALARM:g}. {hint}".strip())
+             f"{FALSE_ALARM / 2:.2g}. {hint}".strip())
+    check_noise_independence(np.swapaxes(drawn, 0, 1), greedy, low, high, std[0], what, FALSE_ALARM / 2)
 
 
 def _dimension_shares(drawn: np.ndarray, greedy: np.ndarray, std: np.ndarray, low: np.ndarray, high: np.ndarray,
@@ -262,16 +287,22 @@ def _dimension_shares(drawn: np.ndarray, greedy: np.ndarray, std: np.ndarray, lo
 
 
 def check_replays(student, case: dict[str, Any]) -> None:
+    """With the student's own maximizer: the same seed gives the same actions and targets,
+    whatever the global seeds; another seed gives other actions."""
     runs = run(student, case)["runs"]
     first, again, other = runs
+    function = FUNCTION[case["args"]["maximizer"]["method"]]
     for key, name in (("actions", "choose_actions"), ("targets", "sampled_targets")):
         expect(np.array_equal(first[key], again[key]),
                f"{name} gave different results for two generators with the same seed (and different global seeds of "
-               "numpy and torch): draw every random number from the rng argument (the maximizer gets it too), not "
-               "from np.random or torch.")
+               f"numpy and torch): some random number does not come from the rng argument. It is drawn here or in "
+               f"your {function}, which gets the same rng through maximize: draw from rng (not np.random, torch or a "
+               f"generator of your own), and pass rng on to maximize. If the rng test of {function} fails, fix that "
+               "first.")
     expect(not np.array_equal(first["actions"], other["actions"]),
-           "choose_actions gave the same actions for generators with different seeds: draw the noise from the rng "
-           "argument, not from a generator of your own with a fixed seed.")
+           f"choose_actions gave the same actions for generators with different seeds: neither its noise nor your "
+           f"{function} depends on the rng argument (a generator of your own with a fixed seed, or no noise at all "
+           "together with a maximizer that does not use rng).")
 
 
 # -- update_critic -------------------------------------------------------------------------------------
@@ -289,7 +320,8 @@ def check_update(student, case: dict[str, Any]) -> None:
             fail(f"{what} called the maximizer at the batch's observations s; the target's max is over a' at the "
                  "NEXT observations s' (batch.next_observations).")
     check_maximizer_calls(calls, args["maximizer"], what, "target",
-                          "in the targets, max_a' Q_target(s', a'): pass target_critic to sampled_targets")
+                          "in the targets, max_a' Q_target(s', a'): pass target_critic to sampled_targets",
+                          args["low"], args["high"])
     expect(any(call["next_rows"] for call in calls),
            f"{what} never called the maximizer at the next observations: compute the targets with sampled_targets.")
     polyak = result["polyak"]
@@ -318,17 +350,72 @@ def check_update(student, case: dict[str, Any]) -> None:
         if got is None or not np.isclose(got, value, atol=1e-5, rtol=1e-4):
             hint = {"losses/critic_loss": "The loss is the mean over the batch of (critic(observations, actions) - "
                                           "targets)^2, with the stored actions.",
-                    "losses/targets": "Compute the targets with sampled_targets on batch.rewards, batch.terminated "
-                                      "(not truncated) and batch.next_observations."}.get(key, "")
+                    "losses/targets": _targets_hint(got, calls, args)}.get(key, "")
             fail(f"After one update_critic step, stats[{key!r}] should be {value:.6g}, got {got}. {hint}".strip())
     for key, value in golden["online"].items():
         expect_close(result["online"][key], value, f"the critic's {key} after one update_critic step",
-                     hint="Regress critic(batch.observations, batch.actions) on the targets with the mean squared "
-                          "error; the provided code does the step.", atol=1e-5, rtol=1e-4)
+                     hint="The stats (loss, targets, Q-values, gradient norm) match the reference's, so the step "
+                          "itself differs: the provided zero_grad, clip_grad_norm_ and step lines changed, or "
+                          "another change to the critic after them.", atol=1e-5, rtol=1e-4)
+    if call["steps_before"] == 0:
+        target_hint = ("polyak_update ran before optimizer.step(): call it after optimizer.step(), so the target "
+                       "moves towards the updated critic.")
+    else:
+        target_hint = ("polyak_update(target_critic, critic, tau) was called once, after the step, and does a correct "
+                       "update here, so the target critic was changed some other way too (a second update of it, or "
+                       "a change to the online critic after the call).")
     for key, value in golden["target"].items():
         expect_close(result["target"][key], value, f"the target critic's {key} after one update_critic step",
-                     hint="Call polyak_update after optimizer.step(), so the target moves towards the updated critic.",
-                     atol=1e-5, rtol=1e-4)
+                     hint=target_hint, atol=1e-5, rtol=1e-4)
+
+
+def _targets_hint(got: float | None, calls: list[dict[str, Any]], args: dict[str, Any]) -> str:
+    """The mistake that gives the mean target ``got``, from the stand-in's values at the next
+    observations; or, if none does, what to compute."""
+    batch, gamma = args["batch"], args["gamma"]
+    rewards, terminated, truncated = (batch[name].astype(np.float64) for name in ("rewards", "terminated", "truncated"))
+    next_values = np.full(len(rewards), np.nan)
+    for call in calls:
+        rows = (call["index"] >= 0) & (call["index"] < len(rewards))
+        next_values[call["index"][rows]] = call["values"][rows]
+    if got is not None and not np.isnan(next_values).any():
+        ended = np.maximum(terminated, truncated)
+        guesses = {
+            "They are the targets with truncated rows masked too: mask with batch.terminated, not truncated (a time "
+            "limit is not a terminal state: the target still bootstraps).":
+                rewards + gamma * (1 - ended) * next_values,
+            "They are the targets without the terminal mask: pass batch.terminated on to sampled_targets.":
+                rewards + gamma * next_values,
+            "They are the targets with the reward masked too: only the bootstrap term is multiplied by "
+            "(1 - terminated).": (1 - terminated) * (rewards + gamma * next_values),
+            "They are the targets without gamma: pass gamma on to sampled_targets.":
+                rewards + (1 - terminated) * next_values,
+        }
+        for message, guess in guesses.items():
+            if np.isclose(got, guess.mean(), atol=1e-5, rtol=1e-4):
+                return message
+    return ("It matches none of the usual mistakes (missing terminal mask, truncated rows masked too, reward masked, "
+            "gamma missing): compute the targets with sampled_targets(batch.rewards, batch.terminated, "
+            "batch.next_observations, target_critic, low, high, rng, gamma, maximizer).")
+
+
+def check_update_replays(student, case: dict[str, Any]) -> None:
+    """update_critic hands the maximizer a generator that depends only on its rng argument:
+    the same seed gives the same generator state, whatever the global seeds; another seed
+    another. (Read from fingerprints the stand-in maximizer takes of a copy of the generator it
+    gets; a generator derived from rng passes too.)"""
+    first, again, other = run(student, case)["runs"]
+    if not first or any(value is None for run_ in (first, again, other) for value in run_):
+        return  # no call, or no Generator: the update tests say so
+    same = len(first) == len(again) and all(np.array_equal(a, b) for a, b in zip(first, again))
+    expect(same, "update_critic handed the maximizer generators in different states for two runs with the same rng "
+                 "seed (and different global seeds of numpy and torch): the maximizer does not get the rng argument "
+                 "(a generator of its own, np.random.default_rng() without a seed, differs every time). Pass rng on "
+                 "to sampled_targets.")
+    differs = len(first) != len(other) or any(not np.array_equal(a, b) for a, b in zip(first, other))
+    expect(differs, "update_critic handed the maximizer a generator in the same state for different rng seeds: the "
+                    "maximizer does not get the rng argument (a generator of its own with a fixed seed?). Pass rng on "
+                    "to sampled_targets.")
 
 
 # -- learning -------------------------------------------------------------------------------------------

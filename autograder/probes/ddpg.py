@@ -141,10 +141,12 @@ def exploration(actor: dict[str, Any], observations: np.ndarray, noise_std: floa
 def exploration_replays(actor: dict[str, Any], observations: np.ndarray, noise_std: float, low: np.ndarray,
                         high: np.ndarray, seed: int) -> dict[str, Any]:
     """Three calls: generator seeds (seed, seed, seed + 1), the global generators of numpy,
-    torch and random reseeded to (1, 2, 1) before each."""
+    torch and random reseeded to (1, 2, 1) before each; and mu(s) of the fixed actor."""
     import ddpg
 
     network = build_actor(actor)
+    with torch.no_grad():
+        mu = network(_f32(observations)).to(torch.float64).numpy().copy()
     runs = []
     for rng_seed, global_seed in ((seed, 1), (seed, 2), (seed + 1, 1)):
         random.seed(global_seed)
@@ -153,7 +155,7 @@ def exploration_replays(actor: dict[str, Any], observations: np.ndarray, noise_s
         result = ddpg.exploration_actions(network, _f32(observations), noise_std, low, high,
                                           np.random.default_rng(rng_seed))
         runs.append(tensor_to_plain(result, "exploration_actions(...)")["values"])
-    return {"runs": runs}
+    return {"runs": runs, "mu": mu}
 
 
 # -- one or more updates, watched from inside ---------------------------------------------------
@@ -166,6 +168,7 @@ class _Watch:
         self.forwards: list[dict[str, Any]] = []
         self.polyak: list[dict[str, Any]] = []
         self.batch: Batch | None = None
+        self.paused = False  # while the probe itself evaluates the networks
 
     def name_of(self, module: Any) -> str:
         return next((name for name, network in self.networks.items() if network is module), "another module")
@@ -178,6 +181,8 @@ class _Watch:
 
     def forward_hook(self, name: str):
         def hook(module, inputs, output):
+            if self.paused:
+                return
             batch = self.batch
             entry = {"network": name, "phase": len(self.events), "grad": torch.is_grad_enabled(),
                      "input": self.kind(inputs[0], {"s": batch.observations, "s'": batch.next_observations})}
@@ -211,6 +216,27 @@ def _batch(spec: dict[str, np.ndarray]) -> Batch:
                  terminated=_f32(spec["terminated"]), truncated=_f32(spec["truncated"]))
 
 
+def _gamma_direction(watch: _Watch, learning_rate: float) -> dict[str, np.ndarray]:
+    """How one SGD step of the critic on the mean squared error moves each critic parameter
+    per unit of gamma, at the networks as they are now: lr * the gradient of
+    (2 / B) sum_b (1 - terminated_b) Q_targ(s'_b, mu_targ(s'_b)) Q(s_b, a_b). A critic step
+    taken with gamma' instead of gamma ends (gamma' - gamma) times this away from the right
+    one. Computed without writing any .grad and without recording forward calls."""
+    networks, batch = watch.networks, watch.batch
+    watch.paused = True
+    try:
+        with torch.no_grad():
+            bootstrap = (1 - batch.terminated) * networks["target_critic"](
+                batch.next_observations, networks["target_actor"](batch.next_observations))
+        parameters = dict(networks["critic"].named_parameters())
+        per_gamma = (2.0 / len(bootstrap)) * (bootstrap * networks["critic"](batch.observations, batch.actions)).sum()
+        grads = torch.autograd.grad(per_gamma, list(parameters.values()))
+    finally:
+        watch.paused = False
+    return {name: learning_rate * grad.detach().to(torch.float64).numpy().copy()
+            for name, grad in zip(parameters, grads)}
+
+
 def update(actor: dict[str, Any], critic: dict[str, Any], target_actor: dict[str, Any],
            target_critic: dict[str, Any], batches: list[dict[str, np.ndarray]], gamma: float, tau: float,
            actor_learning_rate: float, critic_learning_rate: float) -> dict[str, Any]:
@@ -220,8 +246,10 @@ def update(actor: dict[str, Any], critic: dict[str, Any], target_actor: dict[str
     both online networks after the step), the forward calls of the four networks (which
     one, on the batch's s or s' or something else, at the batch's actions or others, with
     autograd on or off, and ``phase``: how many optimizer steps came before), the Polyak
-    updates, and all four networks after the call. Finally, whether any gradient reached
-    the target networks (they require grad here, as a plain copy's parameters would).
+    updates, and all four networks after the call. To trace a wrong step to its cause, also
+    the online networks' gradients left in .grad when the call began (``leftover``) and the
+    critic step's dependence on gamma (``gamma_direction``). Finally, whether any gradient
+    reached the target networks (they require grad here, as a plain copy's parameters would).
     """
     import ddpg
 
@@ -246,6 +274,8 @@ def update(actor: dict[str, Any], critic: dict[str, Any], target_actor: dict[str
         for spec in batches:
             watch.batch = _batch(spec)
             watch.events, watch.forwards, watch.polyak = [], [], []
+            leftover = {name: _grads(networks[name]) for name in ("actor", "critic")}
+            gamma_direction = _gamma_direction(watch, critic_learning_rate)
             stats = ddpg.ddpg_update(networks["actor"], networks["critic"], networks["target_actor"],
                                      networks["target_critic"], actor_optimizer, critic_optimizer, watch.batch,
                                      gamma, tau)
@@ -257,7 +287,7 @@ def update(actor: dict[str, Any], critic: dict[str, Any], target_actor: dict[str
                     value = value.item()
                 clean[str(key)] = float(value) if isinstance(value, (int, float, np.floating, np.integer)) else None
             calls.append({"stats": clean, "events": watch.events, "forwards": watch.forwards,
-                          "polyak": watch.polyak,
+                          "polyak": watch.polyak, "leftover": leftover, "gamma_direction": gamma_direction,
                           "networks": {name: _snapshot(network) for name, network in networks.items()}})
     finally:
         for module, original in zip(patched, originals):

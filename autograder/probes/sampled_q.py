@@ -12,6 +12,7 @@ Two kinds of maximizer serve the probes:
 """
 from __future__ import annotations
 
+import copy
 import random
 from typing import Any
 
@@ -51,8 +52,10 @@ class StandIn:
     ``table`` [N, obs_dim] lists the observations it knows and ``actions`` [N, A] the
     action it returns for each; an observation it does not know gets the box's centre.
     ``critics`` maps a name to a module, so that each call can say which critic it got
-    (by comparing values on a few fixed rows). Like the real maximizers it runs without
-    autograd and returns float32 (actions [B, A], values [B]).
+    (by comparing values on a few fixed rows). Each call also records the box it got and a
+    fingerprint of its generator: four numbers drawn from a copy of it, so the generator
+    itself is left as it was. Like the real maximizers it runs without autograd and returns
+    float32 (actions [B, A], values [B]).
     """
 
     def __init__(self, table: np.ndarray, actions: np.ndarray, critics: dict[str, Any]):
@@ -89,9 +92,12 @@ class StandIn:
             chosen = np.where(index[:, None] >= 0, self.actions[np.maximum(index, 0)], centre[None, :])
             actions = torch.as_tensor(chosen.astype(np.float32))
             values = q_function(observations, actions)
+            generator = isinstance(rng, np.random.Generator)
             self.calls.append({"function": function, "critic": self._which(q_function),
                                "index": index.astype(np.int64), "grad_enabled": grad_enabled,
-                               "settings": settings, "generator": isinstance(rng, np.random.Generator),
+                               "settings": settings, "generator": generator,
+                               "fingerprint": copy.deepcopy(rng).random(4) if generator else None,
+                               "low": low_t.to(torch.float64).numpy(), "high": high_t.to(torch.float64).numpy(),
                                "values": values.detach().to(torch.float64).numpy().copy()})
         return actions, values.detach()
 
@@ -106,19 +112,24 @@ class StandIn:
 
 
 class PolyakRecorder:
-    """Replaces ``polyak_update`` in the student's module: records the call and does a
-    correct update (target <- tau * online + (1 - tau) * target), so that the target
-    weights depend only on how it was called."""
+    """Replaces ``polyak_update`` in the student's module: records the call (and how many
+    optimizer steps came before it) and does a correct update (target <- tau * online +
+    (1 - tau) * target), so that the target weights depend only on how it was called."""
 
     def __init__(self, critics: dict[str, Any]):
         self.critics, self.calls = critics, []
+        self.steps = 0  # optimizer steps so far, counted by a hook on the optimizer
+
+    def count_step(self, optimizer, args, kwargs) -> None:
+        self.steps += 1
 
     def _name(self, module) -> str:
         return next((name for name, known in self.critics.items() if module is known), "other")
 
     def __call__(self, target_network, online_network, tau):
         self.calls.append({"target": self._name(target_network), "online": self._name(online_network),
-                           "tau": float(tau) if isinstance(tau, (int, float, np.floating)) else None})
+                           "tau": float(tau) if isinstance(tau, (int, float, np.floating)) else None,
+                           "steps_before": self.steps})
         with torch.no_grad():
             online = dict(online_network.state_dict())
             for name, tensor in target_network.state_dict().items():
@@ -242,15 +253,13 @@ def replays(q: dict[str, Any], rewards: np.ndarray, terminated: np.ndarray, low:
 
 
 # -- update_critic ------------------------------------------------------------------------------
-def update(sizes: list[int], online_state: dict[str, np.ndarray], target_state: dict[str, np.ndarray],
-           batch: dict[str, np.ndarray], designated_next: np.ndarray, designated_current: np.ndarray,
-           low: np.ndarray, high: np.ndarray, gamma: float, tau: float, maximizer: dict[str, Any],
-           max_grad_norm: float, learning_rate: float, seed: int) -> dict[str, Any]:
+def _update_once(sampled_q, sizes: list[int], online_state: dict[str, np.ndarray], target_state: dict[str, np.ndarray],
+                 batch: dict[str, np.ndarray], designated_next: np.ndarray, designated_current: np.ndarray,
+                 low: np.ndarray, high: np.ndarray, gamma: float, tau: float, maximizer: dict[str, Any],
+                 max_grad_norm: float, learning_rate: float, rng: np.random.Generator):
     """One update_critic call with plain SGD, the stand-in maximizer (it knows the batch's
     next observations and, to name a mix-up, its observations) and a recording
-    polyak_update. Returns the stats, both critics' weights, and the recorded calls."""
-    import sampled_q
-
+    polyak_update; returns the stats and both critics, the stand-in and the recorder."""
     critic, target_critic = _critic(sizes, online_state), _critic(sizes, target_state)
     critics = {"online": critic, "target": target_critic}
     table = np.concatenate([batch["next_observations"], batch["observations"]])
@@ -261,12 +270,27 @@ def update(sizes: list[int], online_state: dict[str, np.ndarray], target_state: 
     minibatch = Batch(*(_f32(batch[name]) for name in ("observations", "actions", "rewards", "next_observations",
                                                        "terminated", "truncated")))
     optimizer = torch.optim.SGD(critic.parameters(), lr=learning_rate)
+    optimizer.register_step_post_hook(polyak.count_step)
     try:
-        stats = sampled_q.update_critic(critic, target_critic, optimizer, minibatch, low, high,
-                                        np.random.default_rng(seed), gamma, tau, _maximizer(sampled_q, maximizer),
-                                        max_grad_norm)
+        stats = sampled_q.update_critic(critic, target_critic, optimizer, minibatch, low, high, rng, gamma, tau,
+                                        _maximizer(sampled_q, maximizer), max_grad_norm)
     finally:
         restore()
+    return stats, critic, target_critic, stand_in, polyak
+
+
+def update(sizes: list[int], online_state: dict[str, np.ndarray], target_state: dict[str, np.ndarray],
+           batch: dict[str, np.ndarray], designated_next: np.ndarray, designated_current: np.ndarray,
+           low: np.ndarray, high: np.ndarray, gamma: float, tau: float, maximizer: dict[str, Any],
+           max_grad_norm: float, learning_rate: float, seed: int) -> dict[str, Any]:
+    """One update_critic call (``_update_once``). Returns the stats, both critics' weights, and
+    the recorded calls: each maximizer call with how many of its rows are the batch's next
+    observations and how many its observations, and each polyak_update call."""
+    import sampled_q
+
+    stats, critic, target_critic, stand_in, polyak = _update_once(
+        sampled_q, sizes, online_state, target_state, batch, designated_next, designated_current, low, high, gamma,
+        tau, maximizer, max_grad_norm, learning_rate, np.random.default_rng(seed))
     if not isinstance(stats, dict):
         raise ProbeInputError(f"update_critic returned a {type(stats).__name__}; it should return a dict")
     clean = {}
@@ -277,14 +301,28 @@ def update(sizes: list[int], online_state: dict[str, np.ndarray], target_state: 
     batch_size = len(batch["rewards"])
     calls = [dict(call, next_rows=int(np.sum((call["index"] >= 0) & (call["index"] < batch_size))),
                   current_rows=int(np.sum(call["index"] >= batch_size))) for call in stand_in.calls]
-    for call in calls:
-        del call["index"], call["values"]
 
     def weights(module) -> dict[str, np.ndarray]:
         return {name: tensor.detach().to(torch.float64).numpy().copy() for name, tensor in module.state_dict().items()}
 
     return {"stats": clean, "online": weights(critic), "target": weights(target_critic), "calls": calls,
             "polyak": polyak.calls, "target_grads": gradients(target_critic)}
+
+
+def update_replays(seed: int, **case: Any) -> dict[str, Any]:
+    """Three update_critic calls on fresh critics: generator seeds (seed, seed, seed + 1), the
+    global generators of numpy, torch and random reseeded to (1, 2, 1) before each. For each,
+    the fingerprints of the generators the stand-in maximizer was handed (``StandIn``)."""
+    import sampled_q
+
+    runs = []
+    for rng_seed, global_seed in ((seed, 1), (seed, 2), (seed + 1, 1)):
+        random.seed(global_seed)
+        np.random.seed(global_seed)
+        torch.manual_seed(global_seed)
+        stand_in = _update_once(sampled_q, rng=np.random.default_rng(rng_seed), **case)[3]
+        runs.append([call["fingerprint"] for call in stand_in.calls])
+    return {"runs": runs}
 
 
 # -- learning -----------------------------------------------------------------------------------
@@ -302,4 +340,5 @@ def learn(config: dict[str, Any]) -> dict[str, Any]:
 
 
 PROBES = {"targets": targets, "targets_analytic": targets_analytic, "actions_analytic": actions_analytic,
-          "exploration": exploration, "replays": replays, "update": update, "learn": learn}
+          "exploration": exploration, "replays": replays, "update": update, "update_replays": update_replays,
+          "learn": learn}

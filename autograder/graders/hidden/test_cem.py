@@ -20,8 +20,9 @@ def iterations(student, name: str) -> None:
 
 @points(1)
 def test_std_floored_at_min_std(student):
-    """when the elites coincide (all clipped onto the best corner), the std stays at min_std instead of 0"""
+    """when the elites coincide (all clipped onto the best corner, or a single elite), the std stays at min_std instead of 0"""
     iterations(student, "std_floor")
+    iterations(student, "single_elite")
 
 
 @points(1)

@@ -46,7 +46,7 @@ def test_exploration_clipping_narrow_box(student):
 
 @points(2)
 def test_two_updates_in_a_row(student):
-    """two ddpg_update calls: no gradient carried over between updates, none into the target networks"""
+    """two ddpg_update calls with gamma=0.7: no gradient carried over between updates, none into the target networks"""
     checks.check_update_steps(student, CASES["two_updates"])
 
 

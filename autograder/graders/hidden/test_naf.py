@@ -48,7 +48,7 @@ def test_exploration_one_dim(student):
 
 @points(2)
 def test_update_tau_and_terminals(student):
-    """update_naf with tau=0.5 and terminal rows, and with the gradient norm clipped"""
+    """update_naf with tau=0.5, gamma=0.6 and terminal rows, and with the gradient norm clipped"""
     checks.check_update(student, CASES["update_tau_0.5"])
     checks.check_update(student, CASES["update_clipped"])
 

@@ -39,5 +39,6 @@ def test_update_step(student):
 
 @points(1)
 def test_depends_only_on_rng(student):
-    """choose_actions and sampled_targets give the same result for the same rng seed, whatever the global seeds"""
+    """choose_actions and sampled_targets give the same result for the same rng seed, whatever the global seeds, and update_critic hands its rng to the maximizer"""
     checks.check_replays(student, CASES["replays"])
+    checks.check_update_replays(student, CASES["update_replays"])
