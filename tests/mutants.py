@@ -506,6 +506,8 @@ HARD = """\
 EPSILON = ("epsilon = linear_schedule(config.epsilon_start, config.epsilon_end, "
            "config.epsilon_decay_steps, step)")
 SAMPLE = "batch = buffer.sample(config.batch_size, rng)"
+HARD_PHASE = "(step + 1) % config.target_update_every == 0"
+COUNT_STEP = "                result.gradient_steps += 1\n"
 
 DQN_LOOP = [
     Mutant("forgets_obs_next_obs", "dqn_loop",
@@ -580,6 +582,33 @@ DQN_LOOP = [
            (("            hard_update(target_network, q_network)\n",
              "            hard_update(q_network, target_network)\n"),),
            r"hard_update\(target_network, q_network\)"),
+    Mutant("hard_update_on_zero_based_index", "dqn_loop",
+           "copies when step % target_update_every == 0 on the 0-based loop index, one env step after "
+           "the copies the rest of the loop's counting asks for",
+           ((HARD_PHASE, "(step) % config.target_update_every == 0"),),
+           r"ran after env steps \[1, 8, 15.*counts the 0-based loop index"),
+    Mutant("hard_update_two_steps_late", "dqn_loop",
+           "copies when (step - 1) % target_update_every == 0, two env steps after each multiple",
+           ((HARD_PHASE, "(step - 1) % config.target_update_every == 0"),),
+           r"should run after env steps \[7, 14, 21, 28, 35\].*ran after env steps \[2, 9, 16"),
+    Mutant("hard_update_one_step_early", "dqn_loop",
+           "copies when (step + 2) % target_update_every == 0, one env step before each multiple",
+           ((HARD_PHASE, "(step + 2) % config.target_update_every == 0"),),
+           r"ran after env steps \[6, 13, 20.*or 1 before the next"),
+    Mutant("gradient_steps_never_counted", "dqn_loop",
+           "never adds to result.gradient_steps, so train reports 0 gradient steps",
+           ((COUNT_STEP, ""),),
+           r"TrainResult\.gradient_steps=0, but the loop took \d+ gradient steps.*stayed at 0"),
+    Mutant("gradient_steps_counted_per_round", "dqn_loop",
+           "adds 1 to result.gradient_steps once per round instead of once per gradient step",
+           ((COUNT_STEP, ""),
+            ("        if stats and (step + 1) % config.log_every == 0:\n",
+             "            result.gradient_steps += 1\n        if stats and (step + 1) % config.log_every == 0:\n")),
+           r"equals the number of rounds"),
+    Mutant("gradient_steps_counted_twice", "dqn_loop",
+           "adds 2 to result.gradient_steps per gradient step",
+           ((COUNT_STEP, COUNT_STEP.replace("+= 1", "+= 2")),),
+           r"It is 2 times the steps taken"),
 ]
 
 MUTANTS = MUTANTS + DQN + DOUBLE_DQN + N_STEP + DQN_LOOP
