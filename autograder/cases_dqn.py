@@ -173,8 +173,15 @@ BUILDERS = {"dqn": dqn_cases, "double_dqn": double_dqn_cases, "n_step": n_step_c
 
 
 # -- dqn_loop ---------------------------------------------------------------------------------
+# The settings the loop hands to the targets and to update_q_network: the course's in LOOP_HARD,
+# others in LOOP_SETTINGS, so a loop that passes fixed values instead fails one of the two.
+COURSE_SETTINGS = {"gamma": 0.99, "double_q": True, "loss": "huber", "huber_delta": 1.0, "max_grad_norm": 10.0}
 LOOP_HARD = {"total_steps": 40, "learning_starts": 10, "train_every": 3, "gradient_steps": 2,
-             "batch_size": 4, "buffer_capacity": 1000, "target_update": "hard", "target_update_every": 7}
+             "batch_size": 4, "buffer_capacity": 1000, "target_update": "hard", "target_update_every": 7,
+             **COURSE_SETTINGS}
+LOOP_SETTINGS = {"total_steps": 20, "learning_starts": 5, "train_every": 2, "gradient_steps": 2,
+                 "batch_size": 3, "buffer_capacity": 1000, "target_update": "polyak", "tau": 0.5,
+                 "gamma": 0.5, "double_q": False, "loss": "mse", "huber_delta": 2.0, "max_grad_norm": 0.1}
 LOOP_POLYAK = {"total_steps": 30, "learning_starts": 5, "train_every": 2, "gradient_steps": 3,
                "batch_size": 3, "buffer_capacity": 1000, "target_update": "polyak", "tau": 0.3}
 # Online Q-learning as a setting of the loop: evict at once, one step per transition.
@@ -202,7 +209,8 @@ CARTPOLE_REFERENCE_RATE = "46 of 50 seeds in the kit's calibration"
 
 def dqn_loop_cases(visibility: str) -> dict[str, dict]:
     if visibility == "public":
-        return {"hard": case("dqn_loop.schedule", golden=False, config=LOOP_HARD)}
+        return {"hard": case("dqn_loop.schedule", golden=False, config=LOOP_HARD),
+                "settings": case("dqn_loop.schedule", golden=False, config=LOOP_SETTINGS)}
     return {
         "polyak": case("dqn_loop.schedule", golden=False, config=LOOP_POLYAK),
         "online": case("dqn_loop.schedule", golden=False, config=LOOP_ONLINE),

@@ -508,6 +508,8 @@ EPSILON = ("epsilon = linear_schedule(config.epsilon_start, config.epsilon_end, 
 SAMPLE = "batch = buffer.sample(config.batch_size, rng)"
 HARD_PHASE = "(step + 1) % config.target_update_every == 0"
 COUNT_STEP = "                result.gradient_steps += 1\n"
+TARGETS = "targets = compute_targets(batch, q_network, target_network, config.gamma, config.double_q)"
+UPDATE_SETTINGS = "targets, config.loss, config.huber_delta, config.max_grad_norm)"
 
 DQN_LOOP = [
     Mutant("forgets_obs_next_obs", "dqn_loop",
@@ -609,6 +611,28 @@ DQN_LOOP = [
            "adds 2 to result.gradient_steps per gradient step",
            ((COUNT_STEP, COUNT_STEP.replace("+= 1", "+= 2")),),
            r"It is 2 times the steps taken"),
+    Mutant("targets_always_double_q", "dqn_loop",
+           "always computes double-DQN targets, whatever config.double_q says",
+           ((TARGETS, TARGETS.replace("config.double_q)", "True)")),),
+           r"With config\.double_q=False the targets come from dqn_targets; the loop computed them with "
+           r"double_dqn_targets"),
+    Mutant("targets_with_fixed_gamma", "dqn_loop",
+           "computes the targets with the course's gamma=0.99 instead of config.gamma",
+           ((TARGETS, TARGETS.replace("config.gamma", "0.99")),),
+           r"dqn_targets was called with gamma=0\.99 although config\.gamma=0\.5"),
+    Mutant("update_without_loss_settings", "dqn_loop",
+           "calls update_q_network without loss, huber_delta and max_grad_norm, so it always uses its defaults",
+           ((UPDATE_SETTINGS, "targets)"),),
+           r"update_q_network was called with loss='huber' although config\.loss='mse' \('huber' is "
+           r"update_q_network's default"),
+    Mutant("update_without_huber_delta", "dqn_loop",
+           "passes loss and max_grad_norm to update_q_network but not huber_delta",
+           ((UPDATE_SETTINGS, "targets, config.loss, max_grad_norm=config.max_grad_norm)"),),
+           r"huber_delta=1\.0 although config\.huber_delta=2\.0"),
+    Mutant("update_with_fixed_max_grad_norm", "dqn_loop",
+           "clips the gradient at the course's 10.0 instead of config.max_grad_norm",
+           ((UPDATE_SETTINGS, "targets, config.loss, config.huber_delta, 10.0)"),),
+           r"max_grad_norm=10\.0 although config\.max_grad_norm=0\.1"),
 ]
 
 MUTANTS = MUTANTS + DQN + DOUBLE_DQN + N_STEP + DQN_LOOP

@@ -269,6 +269,63 @@ def check_target_schedule(report: dict[str, Any], config: dict[str, Any]) -> Non
         expect(taus <= {config["tau"]}, f"polyak_update should get tau={config['tau']}; it got {sorted(taus)}.{hint}")
 
 
+# update_q_network's defaults: a loop that leaves an argument out hands over these.
+UPDATE_DEFAULTS = {"loss": "huber", "huber_delta": 1.0, "max_grad_norm": 10.0}
+
+
+def check_settings(report: dict[str, Any], config: dict[str, Any]) -> None:
+    """The loop hands config.double_q and config.gamma to the targets, and config.loss,
+    config.huber_delta and config.max_grad_norm to update_q_network, on every gradient step."""
+    updates = report["calls"].get("update", [])
+    expect(updates, f"The loop took no gradient step in {config['total_steps']} environment steps, so no "
+                    "settings reached update_q_network: there was nothing to check.")
+    wanted, other = "dqn_targets", "double_dqn_targets"
+    if config["double_q"]:
+        wanted, other = other, wanted
+    chosen, avoided = report["calls"].get(wanted, []), report["calls"].get(other, [])
+    if avoided or not chosen:
+        used = f"with {other} ({len(avoided)} calls)" if avoided else "with neither dqn_targets nor double_dqn_targets"
+        fail(f"With config.double_q={config['double_q']} the targets come from {wanted}; the loop computed them "
+             f"{used} and called {wanted} {len(chosen)} times. Pass config.double_q on "
+             "(compute_targets(..., config.gamma, config.double_q)).")
+    expect(len(chosen) == len(updates),
+           f"Each gradient step should compute its targets once, with {wanted}: {len(updates)} gradient steps, "
+           f"{len(chosen)} {wanted} calls.")
+    _expect_passed(wanted, "gamma", [call["gamma"] for call in chosen], config["gamma"], default=None)
+    for name, default in UPDATE_DEFAULTS.items():
+        _expect_passed("update_q_network", name, [call[name] for call in updates], config[name], default)
+
+
+def _same(value: Any, wanted: Any) -> bool:
+    """Equal, numbers to float32 precision (a setting may pass through a numpy or torch scalar)."""
+    if isinstance(value, np.ndarray):
+        if value.size != 1:
+            return False
+        value = value.item()
+
+    def number(item: Any) -> bool:
+        return isinstance(item, (int, float)) and not isinstance(item, bool)
+
+    if number(value) and number(wanted):
+        return bool(np.isclose(value, wanted, rtol=1e-6, atol=0.0))
+    return value == wanted
+
+
+def _expect_passed(function: str, name: str, seen: list, wanted: Any, default: Any) -> None:
+    wrong = []
+    for value in seen:
+        if not _same(value, wanted) and not any(_same(value, other) for other in wrong):
+            wrong.append(value)
+    if not wrong:
+        return
+    got = ", ".join(f"{name}={value!r}" for value in wrong[:3])
+    note = ""
+    if default is not None and len(wrong) == 1 and _same(wrong[0], default):
+        note = f" ({default!r} is {function}'s default, what it gets when the argument is left out)"
+    fail(f"{function} was called with {got} although config.{name}={wanted!r}{note}. Pass config.{name} on "
+         "instead of a fixed value.")
+
+
 def check_epsilon_and_actions(report: dict[str, Any], total_steps: int) -> None:
     calls = report["calls"].get("epsilon_greedy", [])
     steps = env_steps(report, total_steps)

@@ -64,6 +64,8 @@ def _plain(value: Any) -> Any:
         return int(value)
     if isinstance(value, (np.floating, float)):
         return float(value)
+    if isinstance(value, str):
+        return value[:100]
     return repr(value)[:100]
 
 
