@@ -91,10 +91,13 @@ def dqn_cases(visibility: str) -> dict[str, dict]:
                               actions=np.array([1, 2, 0]), targets=_f32([0.0, -2.5, 1.5]),
                               loss="huber", huber_delta=2.0),
         "update_step_clipped": update_case(seed=2, max_grad_norm=0.05),
+        # update_q_network must pass its loss and huber_delta on: each changes the answer here.
+        "update_step_mse": update_case(seed=3, max_grad_norm=10.0, loss="mse"),
+        "update_step_huber_delta_2": update_case(seed=4, max_grad_norm=10.0, huber_delta=2.0),
     }
 
 
-def update_case(seed: int, max_grad_norm: float) -> dict:
+def update_case(seed: int, max_grad_norm: float, loss: str = "huber", huber_delta: float = 1.0) -> dict:
     rng = np.random.default_rng(seed)
     sizes = [3, 5, 2]
     state = {
@@ -103,7 +106,7 @@ def update_case(seed: int, max_grad_norm: float) -> dict:
     }
     return case("dqn.update_step", sizes=sizes, state=state, observations=_f32(rng.normal(0, 1, (6, 3))),
                 actions=rng.integers(0, 2, 6), targets=_f32(rng.normal(1, 2, 6)), learning_rate=0.1,
-                loss="huber", huber_delta=1.0, max_grad_norm=max_grad_norm)
+                loss=loss, huber_delta=huber_delta, max_grad_norm=max_grad_norm)
 
 
 def double_dqn_cases(visibility: str) -> dict[str, dict]:

@@ -309,6 +309,7 @@ RANDOM_ACTIONS = "random_actions = rng.integers(0, num_actions, size=batch_size)
 TAKEN = "taken = q_values.gather(1, actions.long().unsqueeze(1)).squeeze(1)"
 MSE = "return torch.mean((taken - targets) ** 2)"
 HUBER = "return nn.functional.huber_loss(taken, targets, delta=huber_delta)"
+UPDATE_LOSS = "loss_value = td_loss(q_values, actions, targets, loss, huber_delta)"
 
 DQN = [
     Mutant("no_terminal_mask", "dqn",
@@ -385,6 +386,17 @@ DQN = [
            (("q_values = q_network(observations)\n",
              "with torch.no_grad():\n        q_values = q_network(observations)\n"),),
            r"without a graph.*only the targets are detached"),
+    Mutant("update_drops_loss_settings", "dqn",
+           "calls td_loss without loss and huber_delta in update_q_network, so it always uses the Huber loss "
+           "with delta 1",
+           ((UPDATE_LOSS, "loss_value = td_loss(q_values, actions, targets)"),),
+           r"It is the loss with loss='huber', huber_delta=1, although update_q_network was called with "
+           r"loss='mse'.*Pass loss and huber_delta on to td_loss"),
+    Mutant("update_drops_huber_delta", "dqn",
+           "passes loss but not huber_delta to td_loss in update_q_network",
+           ((UPDATE_LOSS, "loss_value = td_loss(q_values, actions, targets, loss)"),),
+           r"It is the loss with loss='huber', huber_delta=1, although update_q_network was called with "
+           r"loss='huber', huber_delta=2"),
 ]
 
 # -- double_dqn ---------------------------------------------------------------------------

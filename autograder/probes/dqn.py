@@ -96,13 +96,24 @@ def td_loss(q_values: np.ndarray, actions: np.ndarray, targets: np.ndarray, loss
 def update_step(sizes: list[int], state: dict[str, np.ndarray], observations: np.ndarray,
                 actions: np.ndarray, targets: np.ndarray, learning_rate: float, loss: str,
                 huber_delta: float, max_grad_norm: float) -> dict[str, Any]:
-    """One update_q_network call with plain SGD on a fixed MLP; returns stats and new weights."""
+    """One update_q_network call with plain SGD on a fixed MLP; returns stats and new weights.
+
+    Also returns what td_loss alone gives for the network's Q-values before the step with the
+    same loss and huber_delta (None if it raises), so the grader can tell a wrong td_loss from
+    an update_q_network that does not pass its settings on."""
     import dqn
 
     from dqkit.networks import mlp
 
     network = mlp(sizes[0], sizes[-1], sizes[1:-1])
     network.load_state_dict({name: torch.as_tensor(value) for name, value in state.items()})
+    try:
+        alone = dqn.td_loss(network(torch.as_tensor(observations, dtype=torch.float32)),
+                            torch.as_tensor(actions, dtype=torch.int64),
+                            torch.as_tensor(targets, dtype=torch.float32), loss, huber_delta)
+        td_loss_alone = float(alone.detach().reshape(())) if isinstance(alone, torch.Tensor) else None
+    except Exception:  # td_loss is judged by its own tests; update_q_network need not use it
+        td_loss_alone = None
     optimizer = torch.optim.SGD(network.parameters(), lr=learning_rate)
     stats = dqn.update_q_network(network, optimizer, torch.as_tensor(observations, dtype=torch.float32),
                                  torch.as_tensor(actions, dtype=torch.int64),
@@ -117,7 +128,7 @@ def update_step(sizes: list[int], state: dict[str, np.ndarray], observations: np
         clean[str(key)] = float(value) if isinstance(value, (int, float, np.floating, np.integer)) else None
     weights = {name: tensor.detach().to(torch.float64).numpy().copy()
                for name, tensor in network.state_dict().items()}
-    return {"stats": clean, "weights": weights}
+    return {"stats": clean, "weights": weights, "td_loss_alone": td_loss_alone}
 
 
 PROBES = {
