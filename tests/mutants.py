@@ -386,6 +386,10 @@ DQN = [
            (("q_values = q_network(observations)\n",
              "with torch.no_grad():\n        q_values = q_network(observations)\n"),),
            r"without a graph.*only the targets are detached"),
+    Mutant("exploration_coin_shared_by_rows", "dqn",
+           "draws one exploration coin per call and uses it for every row of the batch",
+           ((EXPLORE, "explore = np.full(batch_size, rng.random() < epsilon)"),),
+           r"one exploration coin is drawn per call and shared by all rows"),
     Mutant("update_drops_loss_settings", "dqn",
            "calls td_loss without loss and huber_delta in update_q_network, so it always uses the Huber loss "
            "with delta 1",

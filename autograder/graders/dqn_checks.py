@@ -129,6 +129,41 @@ def check_epsilon_greedy(student, case: dict[str, Any]) -> None:
         expect(np.array_equal(result["replays"][0], result["replays"][1]),
                "epsilon_greedy gave different actions for two generators with the same seed: draw every "
                "random number from the rng argument (rng.random, rng.integers), not np.random or torch.")
+    _check_rows_explore_independently(result["actions"], args["q_values"], epsilon)
+
+
+def _check_rows_explore_independently(actions: np.ndarray, q_values: np.ndarray, epsilon: float) -> None:
+    """Within one call, each row explores on its own coin: the share of rows that take a non-greedy
+    action is a mean of independent Bernoulli draws, so Hoeffding's bound (with a union bound over
+    the calls) holds it near its expectation in every call. A coin shared by the rows makes it
+    all or nothing, which the action shares pooled over calls cannot see."""
+    if not 0 < epsilon < 1:
+        return  # nobody explores, or everybody does: a shared coin changes nothing
+    calls, rows = actions.shape
+    num_actions = q_values.shape[1]
+    best = q_values == q_values.max(axis=1, keepdims=True)
+    off_greedy = ~best[np.arange(rows), actions]  # [calls, rows]
+    all_explore = float(np.mean((num_actions - best.sum(axis=1)) / num_actions))
+    want = epsilon * all_explore
+    shares = off_greedy.mean(axis=1)
+    tolerance = math.sqrt(math.log(2 * calls / FALSE_ALARM) / (2 * rows))
+    off = np.abs(shares - want) > tolerance
+    if not off.any():
+        return
+    worst = int(np.argmax(np.abs(shares - want)))
+    hint = " So the rows of one call do not explore independently: draw each row's coin on its own."
+    near_none, near_all = np.abs(shares) <= tolerance, np.abs(shares - all_explore) <= tolerance
+    if np.all(near_none | near_all):
+        hint = (f" In {int(near_none.sum())} of the {calls} calls about no row left the greedy action, in the "
+                f"{int((~near_none).sum())} others about {100 * all_explore:.0f}% did, as when every row explores "
+                "(a random action can be the greedy one): one exploration coin is drawn per call and shared by "
+                "all rows. Draw one per row (rng.random(batch_size) < epsilon).")
+    fail(f"With epsilon={epsilon:g}, each of the {rows} rows of a call should take a non-greedy action with "
+         f"probability {want:.3f} on its own, so about {100 * want:.1f}% of the rows of every call should "
+         f"(allowed: ±{100 * tolerance:.1f} points in each of the {calls} calls, exceeded by a correct "
+         f"implementation with probability below {FALSE_ALARM:g}). In call {worst} it was "
+         f"{100 * shares[worst]:.1f}%; over the calls it ranged from {100 * shares.min():.1f}% to "
+         f"{100 * shares.max():.1f}%.{hint}")
 
 
 # -- schedule ------------------------------------------------------------------------------

@@ -12,7 +12,9 @@ from autograder.worker import ProbeInputError
 
 
 def epsilon_greedy_counts(q_values: np.ndarray, epsilon: float, seed: int, repeats: int) -> dict[str, Any]:
-    """Call epsilon_greedy ``repeats`` times with one generator; count actions per row.
+    """Call epsilon_greedy ``repeats`` times with one generator; count actions per row, and
+    keep every call's actions ([repeats, rows]) so the grader can look at the rows of one call
+    together.
 
     Also calls it twice more with a fresh generator of the same seed, reseeding the global
     generators in between, to see whether the result depends only on ``rng``.
@@ -22,8 +24,9 @@ def epsilon_greedy_counts(q_values: np.ndarray, epsilon: float, seed: int, repea
     q = torch.as_tensor(q_values, dtype=torch.float32)
     rng = np.random.default_rng(seed)
     counts = np.zeros(q.shape, dtype=np.int64)
+    per_call = np.zeros((repeats, q.shape[0]), dtype=np.int16)
     first = None
-    for _ in range(repeats):
+    for call in range(repeats):
         plain = tensor_to_plain(dqn.epsilon_greedy(q, epsilon, rng), "epsilon_greedy(...)")
         if first is None:
             first = plain
@@ -33,6 +36,7 @@ def epsilon_greedy_counts(q_values: np.ndarray, epsilon: float, seed: int, repea
         if np.any(actions < 0) or np.any(actions >= q.shape[1]):
             raise ProbeInputError(f"epsilon_greedy returned actions {actions[:8].tolist()} outside 0..{q.shape[1] - 1}")
         counts[np.arange(q.shape[0]), actions] += 1
+        per_call[call] = actions
     replays = []
     for global_seed in (1, 2):
         random.seed(global_seed)
@@ -41,7 +45,7 @@ def epsilon_greedy_counts(q_values: np.ndarray, epsilon: float, seed: int, repea
         replays.append(tensor_to_plain(dqn.epsilon_greedy(q, epsilon, np.random.default_rng(seed + 1)),
                                        "epsilon_greedy(...)")["values"])
     return {"layout": {"dtype": first["dtype"], "shape": first["shape"]}, "counts": counts,
-            "replays": replays}
+            "actions": per_call, "replays": replays}
 
 
 def linear_schedule(start: float, end: float, duration: int, steps: list[int]) -> list[float]:
