@@ -91,10 +91,13 @@ def dqn_cases(visibility: str) -> dict[str, dict]:
                               actions=np.array([1, 2, 0]), targets=_f32([0.0, -2.5, 1.5]),
                               loss="huber", huber_delta=2.0),
         "update_step_clipped": update_case(seed=2, max_grad_norm=0.05),
+        # update_q_network must pass its loss and huber_delta on: each changes the answer here.
+        "update_step_mse": update_case(seed=3, max_grad_norm=10.0, loss="mse"),
+        "update_step_huber_delta_2": update_case(seed=4, max_grad_norm=10.0, huber_delta=2.0),
     }
 
 
-def update_case(seed: int, max_grad_norm: float) -> dict:
+def update_case(seed: int, max_grad_norm: float, loss: str = "huber", huber_delta: float = 1.0) -> dict:
     rng = np.random.default_rng(seed)
     sizes = [3, 5, 2]
     state = {
@@ -103,7 +106,7 @@ def update_case(seed: int, max_grad_norm: float) -> dict:
     }
     return case("dqn.update_step", sizes=sizes, state=state, observations=_f32(rng.normal(0, 1, (6, 3))),
                 actions=rng.integers(0, 2, 6), targets=_f32(rng.normal(1, 2, 6)), learning_rate=0.1,
-                loss="huber", huber_delta=1.0, max_grad_norm=max_grad_norm)
+                loss=loss, huber_delta=huber_delta, max_grad_norm=max_grad_norm)
 
 
 def double_dqn_cases(visibility: str) -> dict[str, dict]:
@@ -173,8 +176,15 @@ BUILDERS = {"dqn": dqn_cases, "double_dqn": double_dqn_cases, "n_step": n_step_c
 
 
 # -- dqn_loop ---------------------------------------------------------------------------------
+# The settings the loop hands to the targets and to update_q_network: the course's in LOOP_HARD,
+# others in LOOP_SETTINGS, so a loop that passes fixed values instead fails one of the two.
+COURSE_SETTINGS = {"gamma": 0.99, "double_q": True, "loss": "huber", "huber_delta": 1.0, "max_grad_norm": 10.0}
 LOOP_HARD = {"total_steps": 40, "learning_starts": 10, "train_every": 3, "gradient_steps": 2,
-             "batch_size": 4, "buffer_capacity": 1000, "target_update": "hard", "target_update_every": 7}
+             "batch_size": 4, "buffer_capacity": 1000, "target_update": "hard", "target_update_every": 7,
+             **COURSE_SETTINGS}
+LOOP_SETTINGS = {"total_steps": 20, "learning_starts": 5, "train_every": 2, "gradient_steps": 2,
+                 "batch_size": 3, "buffer_capacity": 1000, "target_update": "polyak", "tau": 0.5,
+                 "gamma": 0.5, "double_q": False, "loss": "mse", "huber_delta": 2.0, "max_grad_norm": 0.1}
 LOOP_POLYAK = {"total_steps": 30, "learning_starts": 5, "train_every": 2, "gradient_steps": 3,
                "batch_size": 3, "buffer_capacity": 1000, "target_update": "polyak", "tau": 0.3}
 # Online Q-learning as a setting of the loop: evict at once, one step per transition.
@@ -202,7 +212,8 @@ CARTPOLE_REFERENCE_RATE = "46 of 50 seeds in the kit's calibration"
 
 def dqn_loop_cases(visibility: str) -> dict[str, dict]:
     if visibility == "public":
-        return {"hard": case("dqn_loop.schedule", golden=False, config=LOOP_HARD)}
+        return {"hard": case("dqn_loop.schedule", golden=False, config=LOOP_HARD),
+                "settings": case("dqn_loop.schedule", golden=False, config=LOOP_SETTINGS)}
     return {
         "polyak": case("dqn_loop.schedule", golden=False, config=LOOP_POLYAK),
         "online": case("dqn_loop.schedule", golden=False, config=LOOP_ONLINE),

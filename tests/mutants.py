@@ -87,6 +87,10 @@ REPLAY_BUFFER = [
            ((SAMPLE_INDICES,
              "indices = np.round(rng.random(batch_size) * (self.size - 1)).astype(np.int64)"),),
            r"should come up about 10\.0% of the time"),
+    Mutant("consecutive_run_per_batch", "replay_buffer",
+           "draws one random start per batch and takes the transitions after it in order",
+           ((SAMPLE_INDICES, "indices = (rng.integers(0, self.size) + np.arange(batch_size)) % self.size"),),
+           r"each batch is a run of consecutive transitions from one random start"),
     Mutant("without_replacement", "replay_buffer",
            "samples without replacement, which fails when the batch is larger than the buffer",
            ((SAMPLE_INDICES, "indices = rng.choice(self.size, size=batch_size, replace=False)"),),
@@ -309,6 +313,7 @@ RANDOM_ACTIONS = "random_actions = rng.integers(0, num_actions, size=batch_size)
 TAKEN = "taken = q_values.gather(1, actions.long().unsqueeze(1)).squeeze(1)"
 MSE = "return torch.mean((taken - targets) ** 2)"
 HUBER = "return nn.functional.huber_loss(taken, targets, delta=huber_delta)"
+UPDATE_LOSS = "loss_value = td_loss(q_values, actions, targets, loss, huber_delta)"
 
 DQN = [
     Mutant("no_terminal_mask", "dqn",
@@ -385,6 +390,21 @@ DQN = [
            (("q_values = q_network(observations)\n",
              "with torch.no_grad():\n        q_values = q_network(observations)\n"),),
            r"without a graph.*only the targets are detached"),
+    Mutant("exploration_coin_shared_by_rows", "dqn",
+           "draws one exploration coin per call and uses it for every row of the batch",
+           ((EXPLORE, "explore = np.full(batch_size, rng.random() < epsilon)"),),
+           r"one exploration coin is drawn per call and shared by all rows"),
+    Mutant("update_drops_loss_settings", "dqn",
+           "calls td_loss without loss and huber_delta in update_q_network, so it always uses the Huber loss "
+           "with delta 1",
+           ((UPDATE_LOSS, "loss_value = td_loss(q_values, actions, targets)"),),
+           r"It is the loss with loss='huber', huber_delta=1, although update_q_network was called with "
+           r"loss='mse'.*Pass loss and huber_delta on to td_loss"),
+    Mutant("update_drops_huber_delta", "dqn",
+           "passes loss but not huber_delta to td_loss in update_q_network",
+           ((UPDATE_LOSS, "loss_value = td_loss(q_values, actions, targets, loss)"),),
+           r"It is the loss with loss='huber', huber_delta=1, although update_q_network was called with "
+           r"loss='huber', huber_delta=2"),
 ]
 
 # -- double_dqn ---------------------------------------------------------------------------
@@ -506,6 +526,10 @@ HARD = """\
 EPSILON = ("epsilon = linear_schedule(config.epsilon_start, config.epsilon_end, "
            "config.epsilon_decay_steps, step)")
 SAMPLE = "batch = buffer.sample(config.batch_size, rng)"
+HARD_PHASE = "(step + 1) % config.target_update_every == 0"
+COUNT_STEP = "                result.gradient_steps += 1\n"
+TARGETS = "targets = compute_targets(batch, q_network, target_network, config.gamma, config.double_q)"
+UPDATE_SETTINGS = "targets, config.loss, config.huber_delta, config.max_grad_norm)"
 
 DQN_LOOP = [
     Mutant("forgets_obs_next_obs", "dqn_loop",
@@ -580,6 +604,55 @@ DQN_LOOP = [
            (("            hard_update(target_network, q_network)\n",
              "            hard_update(q_network, target_network)\n"),),
            r"hard_update\(target_network, q_network\)"),
+    Mutant("hard_update_on_zero_based_index", "dqn_loop",
+           "copies when step % target_update_every == 0 on the 0-based loop index, one env step after "
+           "the copies the rest of the loop's counting asks for",
+           ((HARD_PHASE, "(step) % config.target_update_every == 0"),),
+           r"ran after env steps \[1, 8, 15.*counts the 0-based loop index"),
+    Mutant("hard_update_two_steps_late", "dqn_loop",
+           "copies when (step - 1) % target_update_every == 0, two env steps after each multiple",
+           ((HARD_PHASE, "(step - 1) % config.target_update_every == 0"),),
+           r"should run after env steps \[7, 14, 21, 28, 35\].*ran after env steps \[2, 9, 16"),
+    Mutant("hard_update_one_step_early", "dqn_loop",
+           "copies when (step + 2) % target_update_every == 0, one env step before each multiple",
+           ((HARD_PHASE, "(step + 2) % config.target_update_every == 0"),),
+           r"ran after env steps \[6, 13, 20.*or 1 before the next"),
+    Mutant("gradient_steps_never_counted", "dqn_loop",
+           "never adds to result.gradient_steps, so train reports 0 gradient steps",
+           ((COUNT_STEP, ""),),
+           r"TrainResult\.gradient_steps=0, but the loop took \d+ gradient steps.*stayed at 0"),
+    Mutant("gradient_steps_counted_per_round", "dqn_loop",
+           "adds 1 to result.gradient_steps once per round instead of once per gradient step",
+           ((COUNT_STEP, ""),
+            ("        if stats and (step + 1) % config.log_every == 0:\n",
+             "            result.gradient_steps += 1\n        if stats and (step + 1) % config.log_every == 0:\n")),
+           r"equals the number of rounds"),
+    Mutant("gradient_steps_counted_twice", "dqn_loop",
+           "adds 2 to result.gradient_steps per gradient step",
+           ((COUNT_STEP, COUNT_STEP.replace("+= 1", "+= 2")),),
+           r"It is 2 times the steps taken"),
+    Mutant("targets_always_double_q", "dqn_loop",
+           "always computes double-DQN targets, whatever config.double_q says",
+           ((TARGETS, TARGETS.replace("config.double_q)", "True)")),),
+           r"With config\.double_q=False the targets come from dqn_targets; the loop computed them with "
+           r"double_dqn_targets"),
+    Mutant("targets_with_fixed_gamma", "dqn_loop",
+           "computes the targets with the course's gamma=0.99 instead of config.gamma",
+           ((TARGETS, TARGETS.replace("config.gamma", "0.99")),),
+           r"dqn_targets was called with gamma=0\.99 although config\.gamma=0\.5"),
+    Mutant("update_without_loss_settings", "dqn_loop",
+           "calls update_q_network without loss, huber_delta and max_grad_norm, so it always uses its defaults",
+           ((UPDATE_SETTINGS, "targets)"),),
+           r"update_q_network was called with loss='huber' although config\.loss='mse' \('huber' is "
+           r"update_q_network's default"),
+    Mutant("update_without_huber_delta", "dqn_loop",
+           "passes loss and max_grad_norm to update_q_network but not huber_delta",
+           ((UPDATE_SETTINGS, "targets, config.loss, max_grad_norm=config.max_grad_norm)"),),
+           r"huber_delta=1\.0 although config\.huber_delta=2\.0"),
+    Mutant("update_with_fixed_max_grad_norm", "dqn_loop",
+           "clips the gradient at the course's 10.0 instead of config.max_grad_norm",
+           ((UPDATE_SETTINGS, "targets, config.loss, config.huber_delta, 10.0)"),),
+           r"max_grad_norm=10\.0 although config\.max_grad_norm=0\.1"),
 ]
 
 MUTANTS = MUTANTS + DQN + DOUBLE_DQN + N_STEP + DQN_LOOP

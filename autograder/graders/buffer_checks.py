@@ -231,6 +231,37 @@ def expect_uniform(ids: np.ndarray, stored_ids: list[int], context: str) -> None
              f"#{newest}: {show(100 * shares[-3:])}%. Draw indices uniformly over all stored slots.")
 
 
+def expect_independent_rows(ids: np.ndarray, batch_size: int, stored_ids: list[int], context: str) -> None:
+    """The rows of one batch are independent draws. For independent uniform draws from n stored
+    transitions (n consecutive numbers), the step from one row's transition number to the next,
+    modulo n, is again uniform over its n values, and independent from one pair of rows to the next
+    (each row is drawn afresh, whatever came before). So the steps' shares obey the same bound as
+    the transitions' shares in :func:`expect_uniform`, while a batch that is a run of consecutive
+    transitions (pooled shares still uniform) puts every step on +1."""
+    stored = len(stored_ids)
+    batches = ids.reshape(-1, batch_size)
+    steps = ((batches[:, 1:] - batches[:, :-1]) % stored).reshape(-1)
+    shares = np.bincount(steps, minlength=stored) / steps.size
+    tolerance = uniformity_tolerance(steps.size, stored)
+    deviation = np.abs(shares - 1.0 / stored)
+    if not np.any(deviation > tolerance):
+        return
+    worst = int(np.argmax(deviation))
+    hint = " So the rows of one batch are not independent draws: draw every row's index on its own."
+    if shares[1 % stored] >= 1 - tolerance:
+        hint = (" Nearly every row is the transition after the previous row's: each batch is a run of consecutive "
+                "transitions from one random start, the correlation replay is there to break. Draw every "
+                "row's index on its own (rng.integers(0, len(self), size=batch_size)).")
+    elif shares[0] >= 1 - tolerance:
+        hint = (" Nearly every row is the same transition as the previous row: draw every row's index on its "
+                "own (rng.integers(0, len(self), size=batch_size)).")
+    fail(f"{context}: within a batch, consecutive rows should be independent draws, so the step from one row's "
+         f"transition number to the next (modulo the {stored} stored) should take each of its {stored} values "
+         f"about {100 / stored:.1f}% of the time; a step of +{worst} came up {100 * shares[worst]:.1f}% over "
+         f"{steps.size:,} pairs of rows (allowed: ±{100 * tolerance:.1f} points, a margin independent uniform "
+         f"draws exceed with probability below {FALSE_ALARM:g}).{hint}")
+
+
 def expect_same_batch(first: dict[str, Any], second: dict[str, Any], message: str) -> None:
     for name in FIELDS:
         if first[name]["shape"] != second[name]["shape"] or not np.array_equal(

@@ -129,6 +129,41 @@ def check_epsilon_greedy(student, case: dict[str, Any]) -> None:
         expect(np.array_equal(result["replays"][0], result["replays"][1]),
                "epsilon_greedy gave different actions for two generators with the same seed: draw every "
                "random number from the rng argument (rng.random, rng.integers), not np.random or torch.")
+    _check_rows_explore_independently(result["actions"], args["q_values"], epsilon)
+
+
+def _check_rows_explore_independently(actions: np.ndarray, q_values: np.ndarray, epsilon: float) -> None:
+    """Within one call, each row explores on its own coin: the share of rows that take a non-greedy
+    action is a mean of independent Bernoulli draws, so Hoeffding's bound (with a union bound over
+    the calls) holds it near its expectation in every call. A coin shared by the rows makes it
+    all or nothing, which the action shares pooled over calls cannot see."""
+    if not 0 < epsilon < 1:
+        return  # nobody explores, or everybody does: a shared coin changes nothing
+    calls, rows = actions.shape
+    num_actions = q_values.shape[1]
+    best = q_values == q_values.max(axis=1, keepdims=True)
+    off_greedy = ~best[np.arange(rows), actions]  # [calls, rows]
+    all_explore = float(np.mean((num_actions - best.sum(axis=1)) / num_actions))
+    want = epsilon * all_explore
+    shares = off_greedy.mean(axis=1)
+    tolerance = math.sqrt(math.log(2 * calls / FALSE_ALARM) / (2 * rows))
+    off = np.abs(shares - want) > tolerance
+    if not off.any():
+        return
+    worst = int(np.argmax(np.abs(shares - want)))
+    hint = " So the rows of one call do not explore independently: draw each row's coin on its own."
+    near_none, near_all = np.abs(shares) <= tolerance, np.abs(shares - all_explore) <= tolerance
+    if np.all(near_none | near_all):
+        hint = (f" In {int(near_none.sum())} of the {calls} calls about no row left the greedy action, in the "
+                f"{int((~near_none).sum())} others about {100 * all_explore:.0f}% did, as when every row explores "
+                "(a random action can be the greedy one): one exploration coin is drawn per call and shared by "
+                "all rows. Draw one per row (rng.random(batch_size) < epsilon).")
+    fail(f"With epsilon={epsilon:g}, each of the {rows} rows of a call should take a non-greedy action with "
+         f"probability {want:.3f} on its own, so about {100 * want:.1f}% of the rows of every call should "
+         f"(allowed: ±{100 * tolerance:.1f} points in each of the {calls} calls, exceeded by a correct "
+         f"implementation with probability below {FALSE_ALARM:g}). In call {worst} it was "
+         f"{100 * shares[worst]:.1f}%; over the calls it ranged from {100 * shares.min():.1f}% to "
+         f"{100 * shares.max():.1f}%.{hint}")
 
 
 # -- schedule ------------------------------------------------------------------------------
@@ -213,17 +248,78 @@ def check_loss(student, case: dict[str, Any]) -> None:
     expect_close(grad, golden["grad"], f"the gradient of {what} with respect to q_values", hint=hint)
 
 
+def _huber(errors: np.ndarray, delta: float) -> np.ndarray:
+    return np.where(np.abs(errors) <= delta, 0.5 * errors**2, delta * (np.abs(errors) - 0.5 * delta))
+
+
+def _update_errors(args: dict[str, Any]) -> np.ndarray:
+    """Q(s, a) - y of an update case's network before its step, computed here: its layers are
+    Linear, ReLU, ..., Linear (dqkit.networks.mlp), named 0, 2, 4, ... in its state."""
+    hidden = np.asarray(args["observations"], dtype=np.float64)
+    layers = len(args["sizes"]) - 1
+    for index in range(layers):
+        weight = np.asarray(args["state"][f"{2 * index}.weight"], dtype=np.float64)
+        hidden = hidden @ weight.T + np.asarray(args["state"][f"{2 * index}.bias"], dtype=np.float64)
+        if index < layers - 1:
+            hidden = np.maximum(hidden, 0.0)
+    return hidden[np.arange(len(args["actions"])), args["actions"]] - np.asarray(args["targets"], dtype=np.float64)
+
+
+def _loss_settings(args: dict[str, Any]) -> dict[str, float]:
+    """The TD loss of an update case for each setting a student might have used instead."""
+    errors = _update_errors(args)
+    return {f"loss='huber', huber_delta={delta:g}": float(_huber(errors, delta).mean())
+            for delta in dict.fromkeys((args["huber_delta"], 1.0))} | {"loss='mse'": float((errors**2).mean())}
+
+
+def _explain_update_loss(got: float, want: float, alone: float | None, args: dict[str, Any]) -> str:
+    """Why update_q_network's losses/td_loss differs, in the student's terms, from what was observed:
+    which setting's loss it equals, and what td_loss alone returned with the case's settings."""
+    asked = f"loss={args['loss']!r}, huber_delta={args['huber_delta']:g}"
+    matches = [name for name, value in _loss_settings(args).items() if np.isclose(got, value, atol=1e-5, rtol=1e-4)]
+    if alone is not None and np.isclose(alone, want, atol=1e-5, rtol=1e-4):
+        if matches:
+            return (f"It is the loss with {matches[0]}, although update_q_network was called with {asked}; "
+                    "td_loss alone, given those, returns the right value. Pass loss and huber_delta on to td_loss.")
+        return (f"td_loss alone, given the same Q-values and {asked}, returns the right value, so "
+                "update_q_network computes its loss some other way: compute it as td_loss(q_network(observations), "
+                "actions, targets, loss, huber_delta).")
+    if alone is not None and np.isclose(alone, got, atol=1e-5, rtol=1e-4):
+        return (f"td_loss alone, given the same Q-values and {asked}, returns this value too: fix td_loss first "
+                "(its own tests say how).")
+    return ("Possible causes: the loss is not td_loss(q_network(observations), actions, targets, loss, huber_delta), "
+            "or td_loss is wrong (its own tests say how).")
+
+
+STAT_CAUSES = {
+    "losses/q_values": "The provided code averages Q(s, a) from q_values: they should be q_network(observations).",
+    "losses/targets": "The provided code averages the targets argument: leave it as it is.",
+    "losses/grad_norm": ("The loss is right but its gradient is not. Possible causes: the loss's graph does not "
+                         "come from q_values = q_network(observations) (a second forward pass, a detached copy), "
+                         "or the block already calls backward() or steps (the provided code does both)."),
+}
+
+
 def check_update(student, case: dict[str, Any]) -> None:
     result = run(student, case)
-    golden = case["golden"]
-    for key, value in golden["stats"].items():
-        got = result["stats"].get(key)
+    golden, args = case["golden"], case["args"]
+    # The loss first: a wrong loss explains every other stat.
+    for key in ("losses/td_loss", "losses/q_values", "losses/targets", "losses/grad_norm"):
+        value, got = golden["stats"][key], result["stats"].get(key)
         if got is None or not np.isclose(got, value, atol=1e-5, rtol=1e-4):
-            fail(f"After one update_q_network step, stats[{key!r}] should be {value:.6g}, got {got}. "
-                 "Compute q_values = q_network(observations) and the loss with td_loss against the targets.")
+            if got is None:
+                cause = "The provided code returns every stat: keep its return statement."
+            elif key == "losses/td_loss":
+                cause = _explain_update_loss(got, value, result.get("td_loss_alone"), args)
+            else:
+                cause = STAT_CAUSES.get(key, "")
+            fail(f"After one update_q_network step (loss={args['loss']!r}, huber_delta={args['huber_delta']:g}), "
+                 f"stats[{key!r}] should be {value:.6g}, got {got}. {cause}".strip())
     for key, value in golden["weights"].items():
         expect_close(result["weights"][key], value, f"the network's {key} after one update_q_network step",
-                     hint="Compute the loss with td_loss on q_network(observations); the provided code does the step.")
+                     hint="Its stats before the step are right, so the step itself differs. Possible causes: the "
+                          "block steps the optimizer or changes the parameters itself (the provided code after it "
+                          "does the step), or the loss's graph is not the one from q_network(observations).")
 
 
 # -- double DQN ------------------------------------------------------------------------------

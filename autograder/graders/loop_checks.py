@@ -149,6 +149,28 @@ def check_gradient_schedule(report: dict[str, Any], config: dict[str, Any]) -> N
     updates = report["calls"].get("update", [])
     expect(all(update["rows"] == config["batch_size"] for update in updates),
            "update_q_network should get the sampled batch's observations (batch_size rows).")
+    _check_reported_gradient_steps(report, rounds)
+
+
+def _check_reported_gradient_steps(report: dict[str, Any], rounds: list[tuple[int, int]]) -> None:
+    """TrainResult.gradient_steps is the number of gradient steps taken (update_q_network calls)."""
+    taken = len(report["calls"].get("update", []))
+    counted = report.get("result", {}).get("gradient_steps")
+    if type(counted) is int and counted == taken:
+        return
+    if type(counted) is not int:
+        fail(f"train returned a TrainResult whose gradient_steps is {counted!r}; it should be the number of "
+             f"gradient steps taken, an int ({taken} here: update_q_network was called {taken} times).")
+    hint = ""
+    if counted == 0:
+        hint = " It stayed at 0: add 1 to result.gradient_steps after each gradient step."
+    elif counted == len(rounds) and len(rounds) != taken:
+        hint = (f" It equals the number of rounds ({len(rounds)}): count every gradient step of a round, "
+                "not the round.")
+    elif counted % taken == 0:
+        hint = f" It is {counted // taken} times the steps taken: add 1 per gradient step."
+    fail(f"train returned TrainResult.gradient_steps={counted}, but the loop took {taken} gradient steps "
+         f"(update_q_network was called {taken} times in {len(rounds)} rounds).{hint}")
 
 
 def _check_target_arguments(report: dict[str, Any]) -> None:
@@ -162,6 +184,42 @@ def _check_target_arguments(report: dict[str, Any]) -> None:
                 fail(f"{name} was given the network that update_q_network trains as its first argument, the "
                      f"one it changes. Either its arguments are swapped (it is {name}(target_network, "
                      "q_network)) or update_q_network was given the target network instead of q_network.")
+
+
+def counts_from_zero(report: dict[str, Any], config: dict[str, Any]) -> bool:
+    """Whether every round of gradient steps came exactly one env step after the documented ones, as
+    when a loop writes its conditions on the 0-based loop index itself (step >= learning_starts,
+    step % train_every == 0): a correct loop that counts its steps that way throughout."""
+    rounds = [at for at, _ in gradient_rounds(report)]
+    shifted = [count + 1 for count in expected_rounds(config) if count < config["total_steps"]]
+    return bool(rounds) and rounds == shifted
+
+
+def _check_hard_update_steps(hard: list[int], report: dict[str, Any], config: dict[str, Any]) -> None:
+    """The copies come after env steps k, 2k, ... (k = target_update_every), the documented
+    (step + 1) % k == 0; a copy before the first step changes nothing and is allowed. A loop
+    whose gradient rounds all come one step later (it counts from 0 throughout) may copy one
+    step later too."""
+    every, total = config["target_update_every"], config["total_steps"]
+    shifted = counts_from_zero(report, config)
+    allowed = {0, 1 % every} if shifted else {0}
+    off = [at for at in hard if at % every not in allowed]
+    if not off:
+        return
+    expected = list(range(every, total + 1, every))
+    residues = {at % every for at in hard}
+    hint = ""
+    if residues == {1 % every} and not shifted:
+        hint = (" Every copy came one env step after a multiple of target_update_every, but the rounds of "
+                "gradient steps did not: the copy's condition counts the 0-based loop index (step % "
+                "target_update_every == 0) while the rest of the loop counts env steps taken (step + 1).")
+    elif len(residues) == 1:
+        (residue,) = residues
+        hint = (f" Every copy came {residue} env step(s) after a multiple of {every} (or {every - residue} "
+                "before the next): check the offset in the condition.")
+    fail(f"hard_update should run after env steps {expected[:8]} (every target_update_every={every} env steps: "
+         f"(step + 1) % target_update_every == 0 with step the 0-based loop index); it ran after env steps "
+         f"{hard[:8]}.{hint}")
 
 
 def check_target_schedule(report: dict[str, Any], config: dict[str, Any]) -> None:
@@ -190,6 +248,7 @@ def check_target_schedule(report: dict[str, Any], config: dict[str, Any]) -> Non
         gaps = {later - earlier for earlier, later in zip(hard, hard[1:])}
         expect(not gaps or gaps == {every},
                f"hard_update should run every {every} env steps; the gaps were {sorted(gaps)}.{hint}")
+        _check_hard_update_steps(hard, report, config)
     else:
         expect(not hard, "With target_update='polyak' the loop should not call hard_update: call it only "
                          "when config.target_update == 'hard'.")
@@ -208,6 +267,63 @@ def check_target_schedule(report: dict[str, Any], config: dict[str, Any]) -> Non
             hint = (" It looks like 1 - tau was passed: tau is the weight on the online network (the slides' "
                     "1 - tau), so pass config.tau as it is.")
         expect(taus <= {config["tau"]}, f"polyak_update should get tau={config['tau']}; it got {sorted(taus)}.{hint}")
+
+
+# update_q_network's defaults: a loop that leaves an argument out hands over these.
+UPDATE_DEFAULTS = {"loss": "huber", "huber_delta": 1.0, "max_grad_norm": 10.0}
+
+
+def check_settings(report: dict[str, Any], config: dict[str, Any]) -> None:
+    """The loop hands config.double_q and config.gamma to the targets, and config.loss,
+    config.huber_delta and config.max_grad_norm to update_q_network, on every gradient step."""
+    updates = report["calls"].get("update", [])
+    expect(updates, f"The loop took no gradient step in {config['total_steps']} environment steps, so no "
+                    "settings reached update_q_network: there was nothing to check.")
+    wanted, other = "dqn_targets", "double_dqn_targets"
+    if config["double_q"]:
+        wanted, other = other, wanted
+    chosen, avoided = report["calls"].get(wanted, []), report["calls"].get(other, [])
+    if avoided or not chosen:
+        used = f"with {other} ({len(avoided)} calls)" if avoided else "with neither dqn_targets nor double_dqn_targets"
+        fail(f"With config.double_q={config['double_q']} the targets come from {wanted}; the loop computed them "
+             f"{used} and called {wanted} {len(chosen)} times. Pass config.double_q on "
+             "(compute_targets(..., config.gamma, config.double_q)).")
+    expect(len(chosen) == len(updates),
+           f"Each gradient step should compute its targets once, with {wanted}: {len(updates)} gradient steps, "
+           f"{len(chosen)} {wanted} calls.")
+    _expect_passed(wanted, "gamma", [call["gamma"] for call in chosen], config["gamma"], default=None)
+    for name, default in UPDATE_DEFAULTS.items():
+        _expect_passed("update_q_network", name, [call[name] for call in updates], config[name], default)
+
+
+def _same(value: Any, wanted: Any) -> bool:
+    """Equal, numbers to float32 precision (a setting may pass through a numpy or torch scalar)."""
+    if isinstance(value, np.ndarray):
+        if value.size != 1:
+            return False
+        value = value.item()
+
+    def number(item: Any) -> bool:
+        return isinstance(item, (int, float)) and not isinstance(item, bool)
+
+    if number(value) and number(wanted):
+        return bool(np.isclose(value, wanted, rtol=1e-6, atol=0.0))
+    return value == wanted
+
+
+def _expect_passed(function: str, name: str, seen: list, wanted: Any, default: Any) -> None:
+    wrong = []
+    for value in seen:
+        if not _same(value, wanted) and not any(_same(value, other) for other in wrong):
+            wrong.append(value)
+    if not wrong:
+        return
+    got = ", ".join(f"{name}={value!r}" for value in wrong[:3])
+    note = ""
+    if default is not None and len(wrong) == 1 and _same(wrong[0], default):
+        note = f" ({default!r} is {function}'s default, what it gets when the argument is left out)"
+    fail(f"{function} was called with {got} although config.{name}={wanted!r}{note}. Pass config.{name} on "
+         "instead of a fixed value.")
 
 
 def check_epsilon_and_actions(report: dict[str, Any], total_steps: int) -> None:

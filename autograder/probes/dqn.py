@@ -12,7 +12,9 @@ from autograder.worker import ProbeInputError
 
 
 def epsilon_greedy_counts(q_values: np.ndarray, epsilon: float, seed: int, repeats: int) -> dict[str, Any]:
-    """Call epsilon_greedy ``repeats`` times with one generator; count actions per row.
+    """Call epsilon_greedy ``repeats`` times with one generator; count actions per row, and
+    keep every call's actions ([repeats, rows]) so the grader can look at the rows of one call
+    together.
 
     Also calls it twice more with a fresh generator of the same seed, reseeding the global
     generators in between, to see whether the result depends only on ``rng``.
@@ -22,8 +24,9 @@ def epsilon_greedy_counts(q_values: np.ndarray, epsilon: float, seed: int, repea
     q = torch.as_tensor(q_values, dtype=torch.float32)
     rng = np.random.default_rng(seed)
     counts = np.zeros(q.shape, dtype=np.int64)
+    per_call = np.zeros((repeats, q.shape[0]), dtype=np.int16)
     first = None
-    for _ in range(repeats):
+    for call in range(repeats):
         plain = tensor_to_plain(dqn.epsilon_greedy(q, epsilon, rng), "epsilon_greedy(...)")
         if first is None:
             first = plain
@@ -33,6 +36,7 @@ def epsilon_greedy_counts(q_values: np.ndarray, epsilon: float, seed: int, repea
         if np.any(actions < 0) or np.any(actions >= q.shape[1]):
             raise ProbeInputError(f"epsilon_greedy returned actions {actions[:8].tolist()} outside 0..{q.shape[1] - 1}")
         counts[np.arange(q.shape[0]), actions] += 1
+        per_call[call] = actions
     replays = []
     for global_seed in (1, 2):
         random.seed(global_seed)
@@ -41,7 +45,7 @@ def epsilon_greedy_counts(q_values: np.ndarray, epsilon: float, seed: int, repea
         replays.append(tensor_to_plain(dqn.epsilon_greedy(q, epsilon, np.random.default_rng(seed + 1)),
                                        "epsilon_greedy(...)")["values"])
     return {"layout": {"dtype": first["dtype"], "shape": first["shape"]}, "counts": counts,
-            "replays": replays}
+            "actions": per_call, "replays": replays}
 
 
 def linear_schedule(start: float, end: float, duration: int, steps: list[int]) -> list[float]:
@@ -96,13 +100,24 @@ def td_loss(q_values: np.ndarray, actions: np.ndarray, targets: np.ndarray, loss
 def update_step(sizes: list[int], state: dict[str, np.ndarray], observations: np.ndarray,
                 actions: np.ndarray, targets: np.ndarray, learning_rate: float, loss: str,
                 huber_delta: float, max_grad_norm: float) -> dict[str, Any]:
-    """One update_q_network call with plain SGD on a fixed MLP; returns stats and new weights."""
+    """One update_q_network call with plain SGD on a fixed MLP; returns stats and new weights.
+
+    Also returns what td_loss alone gives for the network's Q-values before the step with the
+    same loss and huber_delta (None if it raises), so the grader can tell a wrong td_loss from
+    an update_q_network that does not pass its settings on."""
     import dqn
 
     from dqkit.networks import mlp
 
     network = mlp(sizes[0], sizes[-1], sizes[1:-1])
     network.load_state_dict({name: torch.as_tensor(value) for name, value in state.items()})
+    try:
+        alone = dqn.td_loss(network(torch.as_tensor(observations, dtype=torch.float32)),
+                            torch.as_tensor(actions, dtype=torch.int64),
+                            torch.as_tensor(targets, dtype=torch.float32), loss, huber_delta)
+        td_loss_alone = float(alone.detach().reshape(())) if isinstance(alone, torch.Tensor) else None
+    except Exception:  # td_loss is judged by its own tests; update_q_network need not use it
+        td_loss_alone = None
     optimizer = torch.optim.SGD(network.parameters(), lr=learning_rate)
     stats = dqn.update_q_network(network, optimizer, torch.as_tensor(observations, dtype=torch.float32),
                                  torch.as_tensor(actions, dtype=torch.int64),
@@ -117,7 +132,7 @@ def update_step(sizes: list[int], state: dict[str, np.ndarray], observations: np
         clean[str(key)] = float(value) if isinstance(value, (int, float, np.floating, np.integer)) else None
     weights = {name: tensor.detach().to(torch.float64).numpy().copy()
                for name, tensor in network.state_dict().items()}
-    return {"stats": clean, "weights": weights}
+    return {"stats": clean, "weights": weights, "td_loss_alone": td_loss_alone}
 
 
 PROBES = {

@@ -3,8 +3,9 @@
 ``schedule`` runs the student's ``train`` on a counting environment with every function
 the loop imports replaced by a recording stand-in (no learning happens), and returns what
 the loop did: which transitions it stored, which actions it took, when it took gradient
-steps and updated the target network. ``learn`` runs the real thing, with the student's
-own parts, and returns the trained network's parameters.
+steps (and with which settings) and updated the target network, and the gradient steps
+its ``TrainResult`` reports. ``learn`` runs the real thing, with the student's own parts,
+and returns the trained network's parameters.
 """
 from __future__ import annotations
 
@@ -63,6 +64,8 @@ def _plain(value: Any) -> Any:
         return int(value)
     if isinstance(value, (np.floating, float)):
         return float(value)
+    if isinstance(value, str):
+        return value[:100]
     return repr(value)[:100]
 
 
@@ -111,16 +114,17 @@ def _stand_ins(recorder: _Recorder) -> dict[str, Any]:
         return float(step) * 1e-6
 
     def dqn_targets(rewards, terminated, next_q_values, gamma):
-        recorder.add("dqn_targets", rows=int(rewards.shape[0]))
+        recorder.add("dqn_targets", rows=int(rewards.shape[0]), gamma=_plain(gamma))
         return torch.zeros_like(rewards)
 
     def double_dqn_targets(rewards, terminated, next_q_values_online, next_q_values_target, gamma):
-        recorder.add("double_dqn_targets", rows=int(rewards.shape[0]))
+        recorder.add("double_dqn_targets", rows=int(rewards.shape[0]), gamma=_plain(gamma))
         return torch.zeros_like(rewards)
 
     def update_q_network(q_network, optimizer, observations, actions, targets, loss="huber",
                          huber_delta=1.0, max_grad_norm=10.0):
-        recorder.add("update", rows=int(observations.shape[0]), network=id(q_network))
+        recorder.add("update", rows=int(observations.shape[0]), network=id(q_network), loss=_plain(loss),
+                     huber_delta=_plain(huber_delta), max_grad_norm=_plain(max_grad_norm))
         return {"losses/td_loss": 0.0, "losses/q_values": 0.0, "losses/targets": 0.0, "losses/grad_norm": 0.0}
 
     def hard_update(target_network, online_network):
@@ -149,11 +153,14 @@ def schedule(config: dict[str, Any]) -> dict[str, Any]:
     try:
         settings = dict(config, env_id=COUNTING_ENV, progress=False, solved_return=None,
                         eval_every=10**9, log_path=None)
-        dqn_loop.train(dqn_loop.DQNConfig(**settings))
+        result = dqn_loop.train(dqn_loop.DQNConfig(**settings))
     finally:
         for name, original in originals.items():
             setattr(dqn_loop, name, original)
-    return {"calls": recorder.calls, "env_log": CountingEnv.log, "env_steps": CountingEnv.steps_taken}
+    # What train reports about itself, to compare with what the stand-ins recorded.
+    counted = getattr(result, "gradient_steps", None)
+    return {"calls": recorder.calls, "env_log": CountingEnv.log, "env_steps": CountingEnv.steps_taken,
+            "result": {"gradient_steps": counted if type(counted) is int else _plain(counted)}}
 
 
 def learn(config: dict[str, Any]) -> dict[str, Any]:

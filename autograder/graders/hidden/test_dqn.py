@@ -54,3 +54,10 @@ def test_huber_delta(student):
 def test_update_with_clipping(student):
     """update_q_network reports the gradient norm before clipping and steps with the clipped gradient"""
     checks.check_update(student, CASES["update_step_clipped"])
+
+
+@points(1)
+def test_update_passes_loss_settings(student):
+    """update_q_network computes its loss with the loss and huber_delta it is given (mse; huber_delta=2)"""
+    checks.check_update(student, CASES["update_step_mse"])
+    checks.check_update(student, CASES["update_step_huber_delta_2"])

@@ -72,12 +72,14 @@ def test_image_like_observations(student):
 
 @points(1)
 def test_uniform_after_many_wraparounds(student):
-    """sampling stays uniform over all stored slots after many wrap-arounds"""
+    """sampling stays uniform over all stored slots after many wrap-arounds, the rows of a batch independent"""
     rewards = run(student, "uniform_after_many_wraps")[-1]
     ids = checks.sampled_ids(rewards, added=53, capacity=7,
                              context="After 53 adds to a buffer of capacity 7")
     checks.expect_uniform(ids, list(range(46, 53)),
                           context="Over 28,000 draws after 53 adds to a buffer of capacity 7")
+    checks.expect_independent_rows(ids, 700, list(range(46, 53)),
+                                   context="Over 40 batches of 700 after 53 adds to a buffer of capacity 7")
 
 
 @points(1)

@@ -9,7 +9,7 @@ CASES = load_fixture("public", "dqn")
 
 @points(2)
 def test_epsilon_greedy_frequencies(student):
-    """epsilon_greedy explores with probability epsilon, uniformly over all actions"""
+    """epsilon_greedy explores with probability epsilon, uniformly over all actions, each row on its own coin"""
     checks.check_epsilon_greedy(student, CASES["epsilon_0.3"])
 
 

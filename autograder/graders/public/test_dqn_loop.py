@@ -43,6 +43,14 @@ def test_hard_target_updates(student, hard_run):
 
 
 @points(1)
+def test_settings_reach_targets_and_update(student, hard_run):
+    """the targets get config.double_q and gamma; update_q_network gets config.loss, huber_delta, max_grad_norm"""
+    checks.check_settings(hard_run, CASES["hard"]["args"]["config"])
+    config = CASES["settings"]["args"]["config"]
+    checks.check_settings(student.call("dqn_loop.schedule", CASES["settings"]["args"], timeout=30), config)
+
+
+@points(1)
 def test_epsilon_greedy_acting(student, hard_run):
     """each action comes from epsilon_greedy with the current epsilon and is the one executed"""
     checks.check_epsilon_and_actions(hard_run, CASES["hard"]["args"]["config"]["total_steps"])

@@ -53,12 +53,14 @@ def test_newest_kept_after_wraparound(student):
 
 @points(2)
 def test_uniform_sampling(student):
-    """sampling is uniform over the stored transitions"""
+    """sampling is uniform over the stored transitions, the rows of a batch drawn independently"""
     rewards = run(student, "uniform_sampling")[-1]
     ids = checks.sampled_ids(rewards, added=25, capacity=10,
                              context="After 25 adds to a buffer of capacity 10")
     checks.expect_uniform(ids, list(range(15, 25)),
                           context="Over 20,000 draws from a full buffer of capacity 10")
+    checks.expect_independent_rows(ids, 500, list(range(15, 25)),
+                                   context="Over 40 batches of 500 from a full buffer of capacity 10")
 
 
 @points(1)
