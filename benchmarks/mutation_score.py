@@ -588,6 +588,14 @@ EQUIVALENT: dict[str, str] = {
         "Subtracting zero-mean Gaussian noise is adding it (the normal distribution is symmetric).",
     "noisy_actions: ReplaceBinaryOperator_Add_Sub at `return torch.clamp(mu.detach() + noise_std * noise, low, high)`:31":
         "Subtracting zero-mean Gaussian noise is adding it (the normal distribution is symmetric).",
+    'train: ReplaceComparisonOperator_Eq_LtE at `if config.target_update == "hard" and (step + 1) % '
+    'config.target_update_every == 0:`:24':
+        "target_update is 'hard' or 'polyak' (its docstring), and 'polyak' > 'hard': <= 'hard' is == 'hard'.",
+    'train: ReplaceComparisonOperator_Eq_LtE at `if config.target_update == "hard" and (step + 1) % '
+    'config.target_update_every == 0:`:78':
+        "A remainder modulo a positive target_update_every is never negative: <= 0 is == 0.",
+    'train: ReplaceComparisonOperator_Eq_GtE at `if config.target_update == "polyak":`:24':
+        "target_update is 'hard' or 'polyak' (its docstring), and 'hard' < 'polyak': >= 'polyak' is == 'polyak'.",
     "exploration_actions: ReplaceBinaryOperator_Add_Sub at `return torch.clamp(actions + noise_std * noise, low, "
     "high)`:27":
         "Subtracting zero-mean Gaussian noise is adding it (the normal distribution is symmetric).",
@@ -601,6 +609,12 @@ HARD_UPDATE_PHASE = (
     "Bug: hard_update runs {what} instead of at env steps k, 2k, ... (k = target_update_every). Should be caught "
     "by the public test_hard_target_updates (loop_checks.check_target_schedule), which checks only the number of "
     "copies (within one) and the gaps between them, not the steps themselves ((step + 1) % k == 0).")
+POLYAK_ALSO_COPIES = (
+    "Bug: with target_update='polyak' the loop also copies the online network into the target every "
+    "target_update_every env steps. Should be caught by the hidden test_polyak_after_every_gradient_step, whose run "
+    "(30 env steps) is shorter than the default target_update_every (500), so the stray copy never happens; a "
+    "target_update_every below the run's length in that case would show it.")
+HARD_LINE = '`if config.target_update == "hard" and (step + 1) % config.target_update_every == 0:`'
 GRADIENT_STEP_COUNT = (
     "Bug: TrainResult.gradient_steps (documented as the gradient steps taken) reports {what}. Should be caught "
     "by the public test_gradient_step_schedule, which counts the update_q_network calls it recorded but never "
@@ -608,6 +622,16 @@ GRADIENT_STEP_COUNT = (
 
 GAPS: dict[str, str] = {
     # Each: the bug the mutant represents, and the test that should catch it.
+    **{f"train: ReplaceBinaryOperator_Add_{operator} at {HARD_LINE}:44":
+       HARD_UPDATE_PHASE.format(what="at env steps 1, k + 1, 2k + 1, ... (a copy after the very first step)")
+       for operator in ("Mul", "Div", "FloorDiv", "Pow")},
+    f"train: ReplaceBinaryOperator_Add_LShift at {HARD_LINE}:44":
+        "Bug: hard_update runs when 2 * step is a multiple of k = target_update_every: for an odd k at env steps 1, "
+        "k + 1, ..., for an even k (the course's 500) every k / 2 steps, twice as often. Should be caught by the "
+        "public test_hard_target_updates, which tests only k = 7 and (hidden) k = 1: it needs an even k and a check "
+        "of the steps themselves.",
+    f"train: ReplaceComparisonOperator_Eq_GtE at {HARD_LINE}:24": POLYAK_ALSO_COPIES,
+    f"train: ReplaceComparisonOperator_Eq_IsNot at {HARD_LINE}:24": POLYAK_ALSO_COPIES,
     'train: ReplaceBinaryOperator_Add_Sub at `if config.target_update == "hard" and (step + 1) % '
     'config.target_update_every == 0:`:44':
         HARD_UPDATE_PHASE.format(what="at env steps 2, k + 2, 2k + 2, ..."),
