@@ -1,7 +1,12 @@
 """How well the grader catches bugs nobody picked by hand: a mutation score per part.
 
-    python benchmarks/mutation_score.py [--parts P ...] [--no-learning]
+    python benchmarks/mutation_score.py [--parts P ...] [--no-learning] [--all-operators]
+    python benchmarks/mutation_score.py --learning-on-survivors [--parts P ...]
+    python benchmarks/mutation_score.py --rules [--parts P ...]
     python benchmarks/mutation_score.py --report-only
+
+Install cosmic-ray first (``pip install -r benchmarks/requirements.txt``), and run it from
+the repository root, niced on a shared machine: every mutant is one grading.
 
 For each part, a mutation-testing tool makes many small edits ("mutants") to the reference
 ``solutions/<part>.py`` (``+`` becomes ``-``, ``<`` becomes ``<=``, a number grows by one,
@@ -21,6 +26,13 @@ bug it is and which test should catch it; both are keyed by a description of the
 that does not depend on the order the tool numbers mutants in, so re-runs keep them. The
 raw outcomes go to ``benchmarks/mutation_results.json`` (one entry per part, replaced when
 that part is run again), and ``benchmarks/mutation_score.md`` is written from them.
+``--learning-on-survivors`` adds the learning stage to an earlier ``--no-learning`` run.
+
+``--rules`` probes two rules that mutants of operators cannot: (i) every setting a student
+function takes changes the verdict of some test (each is frozen in turn at its first value:
+``frozen_variants``), and (ii) the statistical checks of batched random outputs test the
+batch jointly, not only pooled marginals (``JOINT_BUGS``: samplers whose single draws are
+right but whose rows, samples or dimensions are coupled).
 
 Why cosmic-ray (pinned in ``benchmarks/requirements.txt``) and not mutmut: the grader runs
 student code in a worker process of its own, started with ``python -I`` and an environment
@@ -28,8 +40,8 @@ the sandbox sets. mutmut 3 rewrites every function of a copy of the source tree 
 trampoline that reads the mutant to run from the environment variable ``MUTANT_UNDER_TEST``
 and maps tests to functions by recording calls inside its own pytest process: in our worker
 the variable is absent (every mutant would crash, and count as killed) and no call is
-recorded. mutmut 2 took a test command but mutates the files in place and is no longer
-maintained. cosmic-ray takes a single module path and an arbitrary test command, names each
+recorded. mutmut 2 (its last release 2.5.1) took a runner command but mutates the source
+files in place. cosmic-ray takes a single module path and an arbitrary test command, names each
 mutant by operator, occurrence and source position, and applies one at a time, restoring
 the file after (``use_mutation``). The file it mutates here is a copy inside a temporary
 submission folder, so ``solutions/`` is never touched; and instead of a test command (a new
@@ -270,7 +282,9 @@ def lost_points(folder: Path, part_name: str, stage: str) -> str:
     It runs the grader's tests as ``autograder.grading.grade`` does, in a fresh worker of the
     kit's sandbox, but stops at the first test that loses points (``-x``): one is enough to
     kill a mutant. Grading in this process, not through a test command per mutant, saves
-    starting Python and importing torch and pytest's plugins once more per mutant."""
+    starting Python and importing torch and pytest's plugins once more per mutant. It uses
+    the grader's own pytest plugins (``grading._Collector``, ``grading._StudentFixture``),
+    so that a mutant is scored exactly as a submission is; if they change, this fails loudly."""
     import pytest
 
     from autograder import grading
@@ -489,9 +503,11 @@ def write_report(results: dict[str, dict], path: Path) -> None:
     gaps = [(name, m) for name, m in survivors if m["key"] not in EQUIVALENT]
     equivalents = [(name, m) for name, m in survivors if m["key"] in EQUIVALENT]
     lines += ["", "## Surviving mutants: gaps in the grader", "",
-              "Each is a bug the grader lets through at full marks, with the test that should catch it.",
-              "A survivor marked *learning checks not run* survived the deterministic tests; the part's",
-              "learning checks were skipped (`--no-learning`) and might still catch it.", ""]
+              "Each is a bug the grader lets through at full marks, with the test that should catch it."]
+    if any(m["outcome"] == "survived-deterministic" for _, m in survivors):
+        lines += ["A survivor marked *learning checks not run* survived the deterministic tests; the part's",
+                  "learning checks were skipped (`--no-learning`) and might still catch it."]
+    lines += [""]
     lines += [_survivor_line(name, m, GAPS.get(m["key"], "NOT YET CLASSIFIED")) for name, m in gaps] or ["None."]
     lines += ["", "## Equivalent mutants", "", "Each behaves like the reference, for the reason given.", ""]
     lines += [_survivor_line(name, m, EQUIVALENT[m["key"]]) for name, m in equivalents] or ["None."]
@@ -542,6 +558,20 @@ def _survivor_line(part: str, mutant: dict, judgment: str) -> str:
 EQUIVALENT: dict[str, str] = {
     "epsilon_greedy: ReplaceComparisonOperator_Lt_LtE at `explore = rng.random(batch_size) < epsilon`:33":
         "rng.random draws from a continuum; it equals epsilon with probability about 1e-16 per draw.",
+    'td_loss: ReplaceComparisonOperator_Eq_GtE at `if loss == "mse":`:8':
+        "loss is checked to be 'huber' or 'mse' just before, and of these only 'mse' is >= 'mse'.",
+    "n_step_targets: ReplaceBinaryOperator_Sub_RShift at `ended_before = (torch.cumsum(ended.long(), dim=1) - "
+    "ended.long()) > 0`:50":
+        "With c the running count of ended steps (an integer) and e in {0, 1}: c >> e > 0 exactly when c - e > 0.",
+    "n_step_targets: ReplaceBinaryOperator_Sub_BitXor at `ended_before = (torch.cumsum(ended.long(), dim=1) - "
+    "ended.long()) > 0`:50":
+        "With c the running count of ended steps and e in {0, 1}, e = 1 only where c >= 1: c ^ e > 0 exactly when "
+        "c - e > 0.",
+    "n_step_targets: ReplaceComparisonOperator_Gt_NotEq at `ended = (window_terminated + window_truncated) > 0`:47":
+        "The flags are 0 or 1, so their sum is never negative: != 0 is > 0.",
+    "n_step_targets: ReplaceComparisonOperator_Gt_NotEq at `ended_before = (torch.cumsum(ended.long(), dim=1) - "
+    "ended.long()) > 0`:66":
+        "A running count minus its last term is never negative: != 0 is > 0.",
     "cem_argmax: ReplaceBinaryOperator_Add_Sub at `samples = torch.clamp(mean.unsqueeze(1) + std.unsqueeze(1) * noise, "
     "low, high)`:40":
         "mean - std * z has the distribution of mean + std * z, since z ~ N(0, 1) is symmetric: a correct CEM.",
@@ -558,6 +588,14 @@ EQUIVALENT: dict[str, str] = {
         "Subtracting zero-mean Gaussian noise is adding it (the normal distribution is symmetric).",
     "noisy_actions: ReplaceBinaryOperator_Add_Sub at `return torch.clamp(mu.detach() + noise_std * noise, low, high)`:31":
         "Subtracting zero-mean Gaussian noise is adding it (the normal distribution is symmetric).",
+    'train: ReplaceComparisonOperator_Eq_LtE at `if config.target_update == "hard" and (step + 1) % '
+    'config.target_update_every == 0:`:24':
+        "target_update is 'hard' or 'polyak' (its docstring), and 'polyak' > 'hard': <= 'hard' is == 'hard'.",
+    'train: ReplaceComparisonOperator_Eq_LtE at `if config.target_update == "hard" and (step + 1) % '
+    'config.target_update_every == 0:`:78':
+        "A remainder modulo a positive target_update_every is never negative: <= 0 is == 0.",
+    'train: ReplaceComparisonOperator_Eq_GtE at `if config.target_update == "polyak":`:24':
+        "target_update is 'hard' or 'polyak' (its docstring), and 'hard' < 'polyak': >= 'polyak' is == 'polyak'.",
     "exploration_actions: ReplaceBinaryOperator_Add_Sub at `return torch.clamp(actions + noise_std * noise, low, "
     "high)`:27":
         "Subtracting zero-mean Gaussian noise is adding it (the normal distribution is symmetric).",
@@ -571,6 +609,12 @@ HARD_UPDATE_PHASE = (
     "Bug: hard_update runs {what} instead of at env steps k, 2k, ... (k = target_update_every). Should be caught "
     "by the public test_hard_target_updates (loop_checks.check_target_schedule), which checks only the number of "
     "copies (within one) and the gaps between them, not the steps themselves ((step + 1) % k == 0).")
+POLYAK_ALSO_COPIES = (
+    "Bug: with target_update='polyak' the loop also copies the online network into the target every "
+    "target_update_every env steps. Should be caught by the hidden test_polyak_after_every_gradient_step, whose run "
+    "(30 env steps) is shorter than the default target_update_every (500), so the stray copy never happens; a "
+    "target_update_every below the run's length in that case would show it.")
+HARD_LINE = '`if config.target_update == "hard" and (step + 1) % config.target_update_every == 0:`'
 GRADIENT_STEP_COUNT = (
     "Bug: TrainResult.gradient_steps (documented as the gradient steps taken) reports {what}. Should be caught "
     "by the public test_gradient_step_schedule, which counts the update_q_network calls it recorded but never "
@@ -578,6 +622,16 @@ GRADIENT_STEP_COUNT = (
 
 GAPS: dict[str, str] = {
     # Each: the bug the mutant represents, and the test that should catch it.
+    **{f"train: ReplaceBinaryOperator_Add_{operator} at {HARD_LINE}:44":
+       HARD_UPDATE_PHASE.format(what="at env steps 1, k + 1, 2k + 1, ... (a copy after the very first step)")
+       for operator in ("Mul", "Div", "FloorDiv", "Pow")},
+    f"train: ReplaceBinaryOperator_Add_LShift at {HARD_LINE}:44":
+        "Bug: hard_update runs when 2 * step is a multiple of k = target_update_every: for an odd k at env steps 1, "
+        "k + 1, ..., for an even k (the course's 500) every k / 2 steps, twice as often. Should be caught by the "
+        "public test_hard_target_updates, which tests only k = 7 and (hidden) k = 1: it needs an even k and a check "
+        "of the steps themselves.",
+    f"train: ReplaceComparisonOperator_Eq_GtE at {HARD_LINE}:24": POLYAK_ALSO_COPIES,
+    f"train: ReplaceComparisonOperator_Eq_IsNot at {HARD_LINE}:24": POLYAK_ALSO_COPIES,
     'train: ReplaceBinaryOperator_Add_Sub at `if config.target_update == "hard" and (step + 1) % '
     'config.target_update_every == 0:`:44':
         HARD_UPDATE_PHASE.format(what="at env steps 2, k + 2, 2k + 2, ..."),
