@@ -27,19 +27,20 @@ ERROR_HINTS = (
     (r"out of bounds(?s:.*)\bin add\b",
      "add() wrote past the last slot: slots are 0..capacity - 1, so the write position must "
      "wrap to 0 when it reaches capacity (next_index = (next_index + 1) % capacity)."),
-    (r"out of bounds",
+    (r"out of bounds(?s:.*)\bin sample\b",
      "sample() used an index past the last slot: draw indices in 0..len(self) - 1, and "
      "len(self) never exceeds the capacity."),
     (r"modulo by zero",
-     "Wrap the write position with % capacity: a buffer of capacity 1 is allowed, so "
-     "capacity - 1 may be 0."),
+     "A modulo by zero: wrap the write position with % capacity, which is at least 1. Possible "
+     "causes: % (capacity - 1), which is 0 for a buffer of capacity 1, or % len(self) while the "
+     "buffer is still empty."),
     (r"larger sample than population",
      "Draw with replacement: a batch may be larger than the number stored (rng.integers, or "
      "rng.choice with replace=True)."),
     (r"high <= 0",
-     "rng.integers was given an upper bound of 0 although the buffer holds transitions: draw "
-     "from 0..len(self) - 1. The write position is 0 right after the buffer wraps, so it is "
-     "not the number stored."),
+     "rng.integers was given an upper bound of 0 although transitions were added: the bound is "
+     "the number stored, len(self). Possible causes: the write position used as the bound (it is "
+     "0 right after the buffer wraps), or a count of stored transitions that add() never raises."),
 )
 
 
@@ -67,13 +68,15 @@ def check_layout(batch: dict[str, Any], batch_size: int, obs_shape: list[int], a
         if got_shape != shape:
             hint = ""
             if got_shape == shape + [1]:
-                hint = " An extra trailing axis of size 1: store scalars as [capacity], not [capacity, 1]."
+                hint = (" An extra trailing axis of size 1: keep one value per transition, stored as [capacity], "
+                        "not [capacity, 1], and returned as [B].")
             elif name == "actions" and action_dim is None and len(got_shape) == 2:
                 hint = " Discrete actions are one int per transition: shape [B], not [B, 1]."
             fail(f"sample({batch_size}) returned batch.{name} with shape {got_shape}; expected {shape}.{hint}")
         if got_dtype != dtype:
             hint = {
-                "float64": " numpy arrays default to float64: allocate storage with dtype=np.float32.",
+                "float64": (" numpy arrays default to float64: allocate storage with dtype=np.float32 (or "
+                            "convert to float32 when sampling)."),
                 "bool": " Store the flags as float32 (0.0/1.0) so that 1 - terminated works in the target.",
             }.get(got_dtype, "")
             if name == "actions" and action_dim is None:
@@ -88,18 +91,23 @@ def ids_from_rewards(rewards: np.ndarray, added: int) -> np.ndarray:
     bad = (np.abs(rewards - (ids + REWARD_OFFSET)) > 1e-6) | (ids < 0) | (ids >= added)
     if np.any(bad):
         value = rewards[np.flatnonzero(bad)[0]]
-        if value == 0:
-            fail("sample() returned a row whose fields are all zero: a slot that was never written. "
-                 "Likely cause: sample() draws indices from the whole capacity (or from one slot "
-                 "too many) instead of only the len(self) filled slots, or add() skips a slot "
-                 "because the write position wraps too early.")
-        if value == np.rint(value) and 1 <= value <= added:
+        if np.all(rewards == 0):
+            fail(f"Every sampled reward is 0, but the rewards added were {REWARD_OFFSET:g} .. "
+                 f"{added - 1 + REWARD_OFFSET:g}: the rewards are not stored, or not read back from where add() "
+                 "writes them.")
+        if np.all(rewards[bad] == 0):
+            fail("sample() returned rows with reward 0 among the stored ones, though no reward added was 0: "
+                 "a slot that was never written. Likely cause: sample() draws indices from the whole capacity "
+                 "(or from one slot too many) instead of only the len(self) filled slots, or add() skips a "
+                 "slot because the write position wraps too early.")
+        whole = np.all(rewards == np.rint(rewards)) and np.all((rewards >= 1) & (rewards <= added))
+        if whole and np.unique(rewards).size > 2:
             fail(f"sample() returned the reward {value:g}, but the reward added was "
-                 f"{value - 1 + REWARD_OFFSET:g}: rewards lose their fractional part. Likely cause: "
-                 "rewards stored in an integer array (e.g. allocated with the actions' dtype); "
-                 "store them as float32.")
-        fail(f"sample() returned a reward {value:g} that was never added. The buffer is not "
-             "returning the stored transitions.")
+                 f"{value - 1 + REWARD_OFFSET:g}: every sampled reward is a whole number, so rewards lose their "
+                 "fractional part. Likely cause: rewards stored in an integer array (e.g. allocated with the "
+                 "actions' dtype); store them as float32.")
+        fail(f"sample() returned a reward {value:g} that was never added (the rewards added were "
+             f"{REWARD_OFFSET:g} .. {added - 1 + REWARD_OFFSET:g}): the rewards are not the stored ones.")
     return ids
 
 
@@ -111,7 +119,8 @@ def sampled_ids(rewards: np.ndarray, added: int, capacity: int, context: str) ->
     if stale:
         fail(f"{context}, sampling returned transition(s) #{stale[:6]}, which are not among the "
              f"{added - oldest} newest (#{oldest}..#{added - 1}). Likely cause: the write position "
-             "does not wrap to the oldest slot, or the wrong slot is overwritten.")
+             "does not wrap to the oldest slot, the wrong slot is overwritten, or the buffer keeps more "
+             "than capacity transitions.")
     return ids
 
 
@@ -145,7 +154,7 @@ def row_ids(batch: dict[str, Any], transitions: dict[str, np.ndarray], added: in
             elif name in ("terminated", "truncated"):
                 detail = _describe_flag_mismatch(name, batch, transitions, ids)
             else:
-                detail = _describe_mismatch(name, got[row], ids[row], sources)
+                detail = _describe_mismatch(name, got[row], ids[row], sources, added)
             fail(f"Row {row} of the batch has reward {ids[row] + REWARD_OFFSET:g} (transition #{ids[row]}), but its "
                  f"{name} is {show(got[row])} instead of {show(expected[row])}. {detail}".strip())
     return ids
@@ -185,11 +194,21 @@ def _is_next_observation(got: np.ndarray, index: int, transitions: dict[str, np.
     return index + 1 < len(transitions["obs"]) and np.allclose(transitions["obs"][index + 1], got)
 
 
-def _describe_mismatch(name: str, got: np.ndarray, index: int, sources: dict) -> str:
+def _describe_mismatch(name: str, got: np.ndarray, index: int, sources: dict, added: int) -> str:
+    """What the wrong value is, if it is a stored value: another field of the same transition,
+    or this field of another transition."""
     for other_name, source in sources.items():
         if other_name != name and source[index].shape == np.shape(got) and np.allclose(source[index], got):
-            return f"It holds the transition's {other_name}: two fields are swapped."
-    return "The fields of one row must all come from the same transition: index every array with the same indices."
+            return (f"It holds the transition's {other_name}: {name} and {other_name} are mixed up (swapped, or "
+                    "one stored in place of the other).")
+    source = sources[name][:added]
+    same = [other for other in range(len(source))
+            if other != index and source[other].shape == np.shape(got) and np.allclose(source[other], got)]
+    if same:
+        return (f"It is the {name} of transition #{same[0]}: the fields of one row must all come from the same "
+                "transition; index every array with the same indices.")
+    return ("It is no stored value of that field. Possible causes: the value was changed when stored or sampled "
+            "(a dtype or shape conversion), or the field is read from the wrong array.")
 
 
 def expect_stored(ids: np.ndarray, added: int, capacity: int, context: str) -> None:
@@ -202,7 +221,8 @@ def expect_stored(ids: np.ndarray, added: int, capacity: int, context: str) -> N
         fail(f"{context}: the buffer should hold transitions #{min(expected)}..#{max(expected)} "
              f"(the {len(expected)} newest), but sampling returned transition(s) #{stale[:6]}, which "
              "should have been overwritten. Likely cause: the write position does not wrap to "
-             "the oldest slot, or the wrong slot is overwritten.")
+             "the oldest slot, the wrong slot is overwritten, or the buffer keeps more than capacity "
+             "transitions.")
     if missing:
         fail(f"{context}: the buffer should hold transitions #{min(expected)}..#{max(expected)}, but "
              f"transition(s) #{missing[:6]} never came out of a large sample. Likely cause: a newer "

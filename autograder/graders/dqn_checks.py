@@ -17,6 +17,9 @@ SIZE_MISMATCH = re.compile(r"size of tensor a \((\d+)\) must match the size of t
 OUT_OF_BOUNDS = re.compile(r"index (\d+) is out of bounds for dimension 1 with size (\d+)")
 BATCH_AXIS_HINT = ("One entry per action instead of one per transition: the max (or argmax) was taken "
                    "over the batch axis (dim=0); take it over actions (dim=1).")
+# With a batch of one, a result with one entry per action also comes from taking no max at all.
+ONE_ROW_AXIS_HINT = ("One entry per action instead of one per transition: the max (or argmax) was taken over "
+                     "the batch axis (dim=0), or not taken at all; take it over actions (dim=1).")
 
 
 def _batch_and_actions(args: dict[str, Any]) -> tuple[int, int] | None:
@@ -33,18 +36,26 @@ def error_hint(message: str, case: dict[str, Any]) -> str:
     if probe == "dqn.fitted_q_chain":
         shape = (2 * case["args"]["states"], 2)  # every (state, action) pair once, two actions
     if NO_GRAPH.search(message):
-        return ("The loss has no autograd graph, so backward() has nothing to differentiate: q_values were "
-                "computed without a graph (under torch.no_grad() or detached). Compute q_values = "
-                "q_network(observations) with autograd on; only the targets are detached.")
+        return ("The loss has no autograd graph, so backward() has nothing to differentiate. Possible causes: "
+                "q_values were computed without a graph (under torch.no_grad(), or detached), or the loss was "
+                "rebuilt from plain numbers (.item(), .numpy(), torch.tensor(...)). Compute q_values = "
+                "q_network(observations) with autograd on and the loss from them; only the targets are detached.")
     if probe in ("dqn.dqn_targets", "dqn.fitted_q_chain") or probe.startswith("double_dqn."):
         sizes = SIZE_MISMATCH.search(message)
         if sizes and shape and shape[0] != shape[1] and {int(n) for n in sizes.groups()} == set(shape):
             return ("A tensor with one entry per action met one with one entry per transition: the max (or "
                     "argmax) was taken over the batch axis (dim=0), or not taken at all; take it over actions "
                     "(dim=1).")
-        if OUT_OF_BOUNDS.search(message):
-            return ("An action index of at least the number of actions: the argmax was taken over the batch "
-                    "axis (dim=0) or over the flattened tensor; take it over actions (dim=1).")
+        index = OUT_OF_BOUNDS.search(message)
+        if index and shape:
+            # An argmax over the batch axis gives indices up to B - 1, one over the flattened
+            # tensor up to B * A - 1: name the one the index fits.
+            value, (batch, actions) = int(index.group(1)), shape
+            axis = ("over the batch axis (dim=0)" if value < batch else
+                    "over the flattened tensor (no dim)" if value < batch * actions else "")
+            if axis:
+                return (f"An action index of {value}, at least the number of actions ({actions}), as an argmax "
+                        f"{axis} can give: take the argmax over actions (dim=1).")
     if probe.startswith("n_step."):
         index = OUT_OF_BOUNDS.search(message)
         if index and index.group(1) == index.group(2):
@@ -72,7 +83,8 @@ def expect_targets(result: dict[str, Any], case: dict[str, Any], what: str,
     golden = case["golden"]["values"]
     shape = _batch_and_actions(case["args"])
     if shape and shape[0] != shape[1] and result["shape"] in ([shape[1]], [1, shape[1]]):
-        fail(f"{what} has shape {result['shape']}; expected {list(golden.shape)}. {BATCH_AXIS_HINT}")
+        hint = ONE_ROW_AXIS_HINT if shape[0] == 1 else BATCH_AXIS_HINT
+        fail(f"{what} has shape {result['shape']}; expected {list(golden.shape)}. {hint}")
     if result["shape"] == list(golden.shape) and not np.allclose(result["values"], golden, atol=1e-4, rtol=1e-5):
         fail(f"{what}: expected {show(golden)}, got {show(result['values'])}. {diagnose(result['values'])}".strip())
     expect_tensor(result, golden, what, atol=1e-4)
@@ -101,35 +113,58 @@ def check_epsilon_greedy(student, case: dict[str, Any]) -> None:
     draws = int(counts[0].sum())
     tolerance = epsilon_tolerance(draws, patterns.size)
     num_actions = patterns.shape[1]
-    for values, share in zip(patterns, shares):
-        best = np.flatnonzero(values == values.max())
-        got_best = share[best].sum()
-        want_best = 1 - epsilon + epsilon * len(best) / num_actions
-        if abs(got_best - want_best) > tolerance:
-            hint = ""
-            if abs(got_best - (epsilon + (1 - epsilon) * len(best) / num_actions)) < tolerance:
-                hint = " It looks like epsilon is used as the probability of acting greedily; it is the probability of exploring."
-            elif abs(got_best - (1 - epsilon)) < tolerance:
-                hint = (" Explore with a random action over all actions, the greedy one included "
-                        "(so it has probability 1 - epsilon + epsilon/A).")
-            tie = " (tied maxima count together)" if len(best) > 1 else ""
-            fail(f"With epsilon={epsilon:g} and Q-values {show(values)}, the greedy action{tie} should be "
-                 f"taken {100 * want_best:.1f}% of the time; it was taken {100 * got_best:.1f}% "
-                 f"(allowed: ±{100 * tolerance:.1f} points, exceeded by a correct implementation with "
-                 f"probability below {FALSE_ALARM:g}).{hint}")
-        others = np.setdiff1d(np.arange(num_actions), best)
+    best = patterns == patterns.max(axis=1, keepdims=True)  # [P, A], tied maxima together
+    ties = best.sum(axis=1)
+    got_best = (shares * best).sum(axis=1)
+    want_best = 1 - epsilon + epsilon * ties / num_actions
+    off = np.abs(got_best - want_best) > tolerance
+    if off.any():
+        index = int(np.flatnonzero(off)[0])
+        tie = " (tied maxima count together)" if ties[index] > 1 else ""
+        fail(f"With epsilon={epsilon:g} and Q-values {show(patterns[index])}, the greedy action{tie} should be "
+             f"taken {100 * want_best[index]:.1f}% of the time; it was taken {100 * got_best[index]:.1f}% "
+             f"(allowed: ±{100 * tolerance:.1f} points, exceeded by a correct implementation with "
+             f"probability below {FALSE_ALARM:g}).{_greedy_share_hint(counts, best, got_best, epsilon, tolerance)}")
+    for values, share, row_best in zip(patterns, shares, best):
+        others = np.flatnonzero(~row_best)
         if others.size:
             off = np.abs(share[others] - epsilon / num_actions)
             if off.max() > tolerance:
                 worst = others[int(np.argmax(off))]
                 fail(f"With epsilon={epsilon:g} and Q-values {show(values)}, non-greedy action {worst} should be "
                      f"taken {100 * epsilon / num_actions:.1f}% of the time; it was taken "
-                     f"{100 * share[worst]:.1f}%. Explore uniformly over all {num_actions} actions.")
+                     f"{100 * share[worst]:.1f}%, while the greedy action's share is right. Explore uniformly "
+                     f"over all {num_actions} actions.")
     if epsilon > 0:
         expect(np.array_equal(result["replays"][0], result["replays"][1]),
                "epsilon_greedy gave different actions for two generators with the same seed: draw every "
                "random number from the rng argument (rng.random, rng.integers), not np.random or torch.")
     _check_rows_explore_independently(result["actions"], args["q_values"], epsilon)
+
+
+def _greedy_share_hint(counts: np.ndarray, best: np.ndarray, got_best: np.ndarray, epsilon: float,
+                       tolerance: float) -> str:
+    """A cause for wrong greedy shares, named only if every Q-pattern's share fits it."""
+    num_actions = best.shape[1]
+    ties = best.sum(axis=1)
+
+    def every_pattern(expected: np.ndarray) -> bool:
+        return bool(np.all(np.abs(got_best - expected) <= tolerance))
+
+    if every_pattern(epsilon + (1 - epsilon) * ties / num_actions):
+        return (" It looks like epsilon is used as the probability of acting greedily; it is the probability "
+                "of exploring.")
+    if every_pattern(np.full(len(ties), 1 - epsilon)):
+        return (" Every pattern's greedy share is 1 - epsilon: exploring never picks the greedy action. Explore "
+                "with a random action over all actions, the greedy one included (so it has probability "
+                "1 - epsilon + epsilon/A).")
+    # Actions that exploration should pick in some pattern (as non-greedy ones) but never did.
+    never = [action for action in range(num_actions)
+             if (~best[:, action]).any() and counts[~best[:, action], action].sum() == 0]
+    if never and epsilon > 0:
+        return (f" Exploration never picked action(s) {never}: random actions should range over all of 0 .. "
+                f"{num_actions - 1} (rng.integers(0, A) leaves A itself out, not A - 1).")
+    return ""
 
 
 def _check_rows_explore_independently(actions: np.ndarray, q_values: np.ndarray, epsilon: float) -> None:
@@ -171,9 +206,17 @@ def check_schedule(student, case: dict[str, Any]) -> None:
     values = run(student, case)
     args, expected = case["args"], case["golden"]
     if not np.allclose(values, expected, atol=1e-6):
+        steps = np.asarray(args["steps"])
+        within = steps <= args["duration"]
+        uncapped = args["start"] + steps / args["duration"] * (args["end"] - args["start"])
+        swapped = args["end"] + np.minimum(steps / args["duration"], 1.0) * (args["start"] - args["end"])
         hint = ""
-        if abs(values[-1] - args["end"]) > 1e-6:
-            hint = " After `duration` steps the value must stay at `end`: cap the fraction at 1."
+        if np.allclose(values, swapped, atol=1e-6):
+            hint = " The values run from `end` to `start`: start and end are swapped."
+        elif np.allclose(np.asarray(values)[within], np.asarray(expected)[within], atol=1e-6):
+            hint = " The values up to `duration` are right; after it the value must stay at `end`."
+            if np.allclose(values, uncapped, atol=1e-6):
+                hint = " After `duration` steps the value keeps moving past `end`: cap the fraction at 1."
         fail(f"linear_schedule({args['start']:g}, {args['end']:g}, duration={args['duration']}, step) at "
              f"steps {args['steps']} should be {[round(v, 4) for v in expected]}, got "
              f"{[round(v, 4) for v in values]}.{hint}")
@@ -235,16 +278,29 @@ def check_loss(student, case: dict[str, Any]) -> None:
         }
         fail(f"{what} should be {want:.6g}, got {got:.6g}. {first_match(np.asarray(got), guesses)}".strip())
     if result["grad"] is None:
-        fail(f"{what} returned a value without a gradient with respect to q_values: detach the targets, "
-             "never Q(s, a).")
-    hint = "Only the taken action's entry of each row should get a gradient: gather along dim 1."
+        fail(f"{what} returned a value that carries no autograd graph, so it has no gradient with respect to "
+             "q_values. Possible causes: Q(s, a) was detached or computed under torch.no_grad(), or the loss "
+             "was built from plain numbers (.item(), .numpy(), torch.tensor(...)). Only the targets are detached.")
     grad, q_values, actions = np.asarray(result["grad"]), args["q_values"], args["actions"]
-    rows = np.abs(grad).sum(axis=1) > 0 if grad.shape == q_values.shape else np.zeros(0, bool)
-    if rows.any():
+    hint = ""
+    if grad.shape == q_values.shape:
+        taken = np.zeros(q_values.shape, dtype=bool)
+        taken[np.arange(len(actions)), actions] = True
+        stray = np.argwhere((grad != 0) & ~taken)
+        rows = np.abs(grad).sum(axis=1) > 0
         columns = np.abs(grad[rows]).argmax(axis=1)
-        if np.array_equal(columns, q_values[rows].argmax(axis=1)) and not np.array_equal(columns, actions[rows]):
+        if (rows.any() and np.array_equal(columns, q_values[rows].argmax(axis=1))
+                and not np.array_equal(columns, actions[rows])):
             hint = ("The gradient went to each row's largest Q-value instead of the taken action's: regress "
                     "Q(s, a) of the taken actions (gather them with actions), not max_a Q(s, a).")
+        elif stray.size:
+            row, column = (int(n) for n in stray[0])
+            hint = (f"Row {row}'s action {column} got a gradient, but only the taken action ({actions[row]}) "
+                    "should: gather Q(s, a) with the actions along dim 1.")
+        else:
+            hint = ("Only the taken actions' entries got a gradient, but not the right one. Possible causes: part "
+                    "of the loss was computed from detached values or plain numbers, or a hand-written formula "
+                    "whose gradient differs from its value's.")
     expect_close(grad, golden["grad"], f"the gradient of {what} with respect to q_values", hint=hint)
 
 
@@ -408,8 +464,8 @@ def check_fitted_q_chain(student, case: dict[str, Any]) -> None:
     q_values = run(student, case)["q_values"]
     q_star = chain_q_star(args["states"], args["gamma"])
     if not np.all(np.isfinite(q_values)):
-        fail("Fitted Q-iteration with your dqn_targets and update_q_network diverged (NaN or inf): check the "
-             "loss (a mean over the batch) and that the targets are detached.")
+        fail("Fitted Q-iteration with your dqn_targets and update_q_network diverged (NaN or inf). Possible "
+             "causes: a loss summed over the batch instead of averaged, or targets that carry a gradient.")
     error = np.abs(q_values - q_star).max()
     if error > 0.01:
         worst = np.unravel_index(np.argmax(np.abs(q_values - q_star)), q_star.shape)
@@ -428,11 +484,15 @@ def check_overestimation(student, case: dict[str, Any]) -> None:
     expect(result["dqn_mean"] > true_value + 0.3,
            f"Internal check: the max-based target should overestimate here (got {result['dqn_mean']:.3f}).")
     if abs(result["double_mean"] - true_value) > margin:
+        hint = ("Its error is not the max's bias, so look for another mistake first (the double_dqn_targets "
+                "tests name it).")
+        if abs(result["double_mean"] - result["dqn_mean"]) <= margin:
+            hint = ("It is as biased as the DQN target: choose a' with the online estimates and evaluate it with "
+                    "the target estimates; taking both from one network keeps the bias.")
         fail(f"On Sutton & Barto's maximization-bias example (the true value of (A, left) is {true_value:g}), "
              f"the DQN target averages {result['dqn_mean']:+.3f}: it overestimates, as the lecture says. Your "
              f"double-Q target should be close to {true_value:g} (within ±{margin:.3f}, 10 standard errors), "
-             f"but it averages {result['double_mean']:+.3f}. Choose a' with the online estimates and evaluate "
-             "it with the target estimates: taking both from one network keeps the bias.")
+             f"but it averages {result['double_mean']:+.3f}. {hint}")
 
 
 def check_chain_propagation(student, fast_case: dict[str, Any], slow_case: dict[str, Any]) -> None:
@@ -447,8 +507,10 @@ def check_chain_propagation(student, fast_case: dict[str, Any], slow_case: dict[
         final = history[-1]
         if not np.allclose(final, v_star, atol=1e-4):
             fail(f"Value iteration on an {args['states']}-state chain with your {n}-step targets should converge "
-                 f"to V* = {show(v_star)}; it ended at {show(final)}. The window continues into the next "
-                 "episode after the reward: those positions (and the bootstrap at a termination) must be ignored.")
+                 f"to V* = {show(v_star)}; it ended at {show(final)}. In this stream the window continues into "
+                 "the next episode after the reward. Possible causes: the positions after a termination are not "
+                 "ignored, the bootstrap at a termination is kept, or the discounts are off (the n_step_targets "
+                 "tests on small windows name the rule).")
         hits = np.flatnonzero(history[:, 0] >= 0.5 * v_star[0])
         reached[n] = int(hits[0]) + 1 if hits.size else None
     slow_n, fast_n = slow_case["args"]["n"], fast_case["args"]["n"]

@@ -65,17 +65,20 @@ def _step_fraction(got: np.ndarray, old: np.ndarray, online: np.ndarray) -> floa
     return fraction if np.allclose(got, old + fraction * (online - old), atol=1e-5, rtol=1e-5) else None
 
 
-def _explain_tensor(name: str, got: np.ndarray, case: dict[str, Any], action: str) -> str:
+def _explain_tensor(name: str, got: np.ndarray, case: dict[str, Any], action: str,
+                    report: dict[str, Any]) -> str:
     """The likely cause of one wrong tensor, in the student's terms ("" if unknown)."""
     args = case["args"]
     old = args["target_state"][name].astype(np.float64)
     online = args["online_state"][name].astype(np.float64)
     kind = "buffer" if _is_buffer(name) else "parameter"
     taus = _polyak_taus(case)
-    if np.allclose(got, old) and kind == "parameter" and taus and all(tau == 1 for tau in taus):
+    floats_unchanged = all(np.allclose(report["target"][other], value) for other, value in args["target_state"].items()
+                           if np.issubdtype(value.dtype, np.floating))
+    if floats_unchanged and kind == "parameter" and taus and all(tau == 1 for tau in taus):
         return ("tau=1 must copy the online network, but this parameter did not move: it looks "
-                "like tau is on the wrong side. Here tau weighs the online network: "
-                "target <- tau*online + (1-tau)*target.")
+                "like tau is on the wrong side (no floating-point tensor moved). Here tau weighs the online "
+                "network: target <- tau*online + (1-tau)*target.")
     if np.allclose(got, old) and name.endswith("num_batches_tracked") and taus and all(tau == 0 for tau in taus):
         return ("Integer buffers are copied from the online network at any tau, tau=0 included "
                 "(tau=0 keeps only the floating-point values): an early return at tau=0 skips "
@@ -87,7 +90,8 @@ def _explain_tensor(name: str, got: np.ndarray, case: dict[str, Any], action: st
     if np.allclose(got, online) and "polyak" in action:
         return "It equals the online network's value: this update should only move part of the way."
     if np.issubdtype(case["golden"]["target"][name].dtype, np.integer):
-        return "Integer buffers are copied from the online network, not averaged."
+        return ("It is neither the target's old value nor the online network's: integer buffers are copied from "
+                "the online network, not averaged.")
     fraction = _step_fraction(got, old, online)
     calls = args["calls"]
     if fraction is None:
@@ -146,7 +150,7 @@ def expect_target_values(report: dict[str, Any], case: dict[str, Any], action: s
              "or load_state_dict.")
     name = wrong[0]
     got = report["target"][name]
-    hint = _explain_tensor(name, got, case, action)
+    hint = _explain_tensor(name, got, case, action, report)
     fail(f"After {action}, target {name} should be {show(golden[name])} but is {show(got)}. {hint}".strip())
 
 
@@ -155,7 +159,8 @@ def expect_online_unchanged(report: dict[str, Any], case: dict[str, Any], action
         if not np.allclose(report["online"][name], original.astype(np.float64)):
             fail(f"{action} changed the online network's {name} (from {show(original)} to "
                  f"{show(report['online'][name])}). Only the target network may be written to: "
-                 "check the argument order, target_network first.")
+                 "check the argument order (target_network first) and that nothing writes into "
+                 "online_network's tensors.")
 
 
 def expect_update_done(report: dict[str, Any], case: dict[str, Any], action: str, checked: str) -> None:

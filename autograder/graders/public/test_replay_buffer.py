@@ -73,4 +73,4 @@ def test_same_seed_same_batch(student):
         "draw its indices from the rng argument only (rng.integers, rng.choice, ...), not from "
         "np.random, random or torch's global generators.")
     expect(checks.batches_differ(first, other),
-           "sample() gave the same batch for rng seeds 5 and 6: it ignores the rng argument.")
+           "sample() gave the same batch for rng seeds 5 and 6: its batch does not depend on the rng argument.")
