@@ -185,8 +185,11 @@ LOOP_HARD = {"total_steps": 40, "learning_starts": 10, "train_every": 3, "gradie
 LOOP_SETTINGS = {"total_steps": 20, "learning_starts": 5, "train_every": 2, "gradient_steps": 2,
                  "batch_size": 3, "buffer_capacity": 1000, "target_update": "polyak", "tau": 0.5,
                  "gamma": 0.5, "double_q": False, "loss": "mse", "huber_delta": 2.0, "max_grad_norm": 0.1}
+# target_update_every is set short although unused with Polyak averaging: a loop that also
+# makes hard copies when target_update is not "hard" then makes some within the 30 steps.
 LOOP_POLYAK = {"total_steps": 30, "learning_starts": 5, "train_every": 2, "gradient_steps": 3,
-               "batch_size": 3, "buffer_capacity": 1000, "target_update": "polyak", "tau": 0.3}
+               "batch_size": 3, "buffer_capacity": 1000, "target_update": "polyak", "tau": 0.3,
+               "target_update_every": 4}
 # Online Q-learning as a setting of the loop: evict at once, one step per transition.
 LOOP_ONLINE = {"total_steps": 25, "learning_starts": 1, "train_every": 1, "gradient_steps": 1,
                "batch_size": 1, "buffer_capacity": 1, "target_update": "hard", "target_update_every": 1}

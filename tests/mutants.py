@@ -540,6 +540,10 @@ TARGETS = "targets = compute_targets(batch, q_network, target_network, config.ga
 UPDATE_SETTINGS = "targets, config.loss, config.huber_delta, config.max_grad_norm)"
 
 DQN_LOOP = [
+    Mutant("hard_copies_with_polyak_too", "dqn_loop",
+           "makes hard copies whenever target_update is not exactly 'hard' too (>= instead of ==)",
+           (('config.target_update == "hard" and ' + HARD_PHASE, 'config.target_update >= "hard" and ' + HARD_PHASE),),
+           r"With target_update='polyak' the loop should not call hard_update"),
     Mutant("forgets_obs_next_obs", "dqn_loop",
            "never sets obs = next_obs, so the agent keeps acting from the episode's first state",
            (("        obs = next_obs\n", ""),),
