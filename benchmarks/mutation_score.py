@@ -408,6 +408,9 @@ JOINT_BUGS: dict[str, tuple[str, str, str]] = {
     "NAF exploration: one noise value per row, shared by all action dimensions": (
         "naf", "noise = torch.as_tensor(rng.standard_normal(tuple(mu.shape)), dtype=torch.float32)",
         "noise = torch.as_tensor(rng.standard_normal((mu.shape[0], 1)), dtype=torch.float32).expand(mu.shape)"),
+    "NAF exploration: one noise value per row, with alternating signs across action dimensions": (
+        "naf", "noise = torch.as_tensor(rng.standard_normal(tuple(mu.shape)), dtype=torch.float32)",
+        "noise = torch.as_tensor(rng.standard_normal((mu.shape[0], 1)), dtype=torch.float32) * torch.tensor([1.0, -1.0] * mu.shape[1])[:mu.shape[1]]"),
     "sampled Q exploration: one noise vector per call, shared by all rows": (
         "sampled_q", "noise = torch.as_tensor(rng.standard_normal(tuple(greedy.shape)), dtype=torch.float32)",
         "noise = torch.as_tensor(rng.standard_normal(tuple(greedy.shape[-1:])), dtype=torch.float32).expand(greedy.shape)"),
@@ -555,6 +558,11 @@ def _survivor_line(part: str, mutant: dict, judgment: str) -> str:
 
 
 # -- judgments of survivors, keyed by Mutant.key -------------------------------------------
+SYMMETRIC_NOISE = (
+    "The noise is drawn just above, from N(0, 1), and used only in this line: -z has the distribution of z, "
+    "independently per row and dimension as before, so the actions have the reference's distribution (no test fixes "
+    "exploration's values, only their distribution and that they depend only on rng).")
+
 EQUIVALENT: dict[str, str] = {
     "epsilon_greedy: ReplaceComparisonOperator_Lt_LtE at `explore = rng.random(batch_size) < epsilon`:33":
         "rng.random draws from a continuum; it equals epsilon with probability about 1e-16 per draw.",
@@ -574,20 +582,18 @@ EQUIVALENT: dict[str, str] = {
         "A running count minus its last term is never negative: != 0 is > 0.",
     "cem_argmax: ReplaceBinaryOperator_Add_Sub at `samples = torch.clamp(mean.unsqueeze(1) + std.unsqueeze(1) * noise, "
     "low, high)`:40":
-        "mean - std * z has the distribution of mean + std * z, since z ~ N(0, 1) is symmetric: a correct CEM.",
+        "The noise is drawn just above, from N(0, 1), and used only in this line: mean - std * z has the "
+        "distribution of mean + std * z, so every iteration samples what a correct CEM samples.",
     "cem_argmax: ReplaceComparisonOperator_Gt_GtE at `improved = round_best > best_values`:22":
         "On an exact tie the later sample has the same value as the kept one: either is a best sample.",
-    "cem_argmax: NumberReplacer at `std = elites.std(dim=1, correction=0).clamp(min=min_std)`:35 -> "
-    "`std = elites.std(dim=1, correction= 1).clamp(min=min_std)`":
-        "The std with Bessel's correction (divide by K - 1): the docstring accepts both normalisations.",
     "train: NumberReplacer at `action = int(epsilon_greedy(q_values, epsilon, rng)[0])`:52 -> "
     "`action = int(epsilon_greedy(q_values, epsilon, rng)[ -1])`":
         "epsilon_greedy gets a batch of one observation here, so its last action is its first.",
     "choose_actions: ReplaceBinaryOperator_Add_Sub at `return torch.clamp(greedy + exploration_std * (high - low) / 2 "
     "* noise, low, high)`:26":
-        "Subtracting zero-mean Gaussian noise is adding it (the normal distribution is symmetric).",
+        SYMMETRIC_NOISE,
     "noisy_actions: ReplaceBinaryOperator_Add_Sub at `return torch.clamp(mu.detach() + noise_std * noise, low, high)`:31":
-        "Subtracting zero-mean Gaussian noise is adding it (the normal distribution is symmetric).",
+        SYMMETRIC_NOISE,
     'train: ReplaceComparisonOperator_Eq_LtE at `if config.target_update == "hard" and (step + 1) % '
     'config.target_update_every == 0:`:24':
         "target_update is 'hard' or 'polyak' (its docstring), and 'polyak' > 'hard': <= 'hard' is == 'hard'.",
@@ -598,7 +604,7 @@ EQUIVALENT: dict[str, str] = {
         "target_update is 'hard' or 'polyak' (its docstring), and 'hard' < 'polyak': >= 'polyak' is == 'polyak'.",
     "exploration_actions: ReplaceBinaryOperator_Add_Sub at `return torch.clamp(actions + noise_std * noise, low, "
     "high)`:27":
-        "Subtracting zero-mean Gaussian noise is adding it (the normal distribution is symmetric).",
+        SYMMETRIC_NOISE,
     "exploration_actions: NumberReplacer at `noise = torch.as_tensor(rng.standard_normal((batch_size, low.shape[0])), "
     "dtype=torch.float32)`:67 -> `noise = torch.as_tensor(rng.standard_normal((batch_size, low.shape[ -1])), "
     "dtype=torch.float32)`":
@@ -667,20 +673,6 @@ ARGUMENT_NOTES: dict[str, str] = {
     "dqn_loop.train:config.huber_delta": LOOP_PASS_THROUGH,
     "dqn_loop.train:config.loss": LOOP_PASS_THROUGH,
     "dqn_loop.train:config.max_grad_norm": LOOP_PASS_THROUGH,
-    "sampled_q.update_critic:low":
-        "The update_critic tests replace cem_argmax and random_shooting by a stand-in that ignores the box and "
-        "generator it is given, so update_critic may hand sampled_targets any bounds. Test to add: the stand-in "
-        "records low, high and the generator, and the test compares them with update_critic's arguments.",
-    "sampled_q.update_critic:high": "As for low: the stand-in maximizer ignores the box.",
-    "sampled_q.update_critic:rng":
-        "As for low: the stand-in ignores the generator, so an update_critic that draws from a generator of its "
-        "own (np.random.default_rng()) is not seen.",
-    "naf.update_naf:gamma":
-        "Every update_naf case uses gamma=0.9, so only a function that hard-codes exactly 0.9 passes while ignoring "
-        "gamma (the course's 0.99 would fail): a small gap; a second case with another gamma closes it.",
-    "ddpg.ddpg_update:gamma":
-        "Every ddpg_update case uses gamma=0.9: as for update_naf, only a hard-coded 0.9 would pass; a second case "
-        "with another gamma closes it.",
 }
 
 JOINT_NOTES: dict[str, str] = {
@@ -694,21 +686,6 @@ JOINT_NOTES: dict[str, str] = {
         "transitions (the correlation replay exists to break) has uniform shares. Joint test: the pairs (row i, "
         "row i + 1) of a batch, or the number of distinct transitions per batch, against uniform draws with "
         "replacement.",
-    "DDPG exploration: one noise value per row, with alternating signs across action dimensions":
-        "check_noise tests each dimension's pooled noise against N(0, noise_std^2) and rejects only noise that is "
-        "exactly equal across rows or across dimensions; perfectly (anti-)correlated dimensions pass. Joint test: "
-        "the mean product of two dimensions' (and two rows') standardized noise should be near 0.",
-    "NAF exploration: one noise vector per call, shared by all rows":
-        "check_exploration compares, for each (row, dimension) cell, the empirical CDF of its draws over repeated "
-        "calls with the clipped Gaussian: only marginals of single cells, so a noise vector shared by every row "
-        "passes. Joint test: correlation between rows (and between dimensions) within a call.",
-    "NAF exploration: one noise value per row, shared by all action dimensions":
-        "As above: per-cell marginals cannot see that the dimensions of a row move together.",
-    "sampled Q exploration: one noise vector per call, shared by all rows":
-        "check_exploration (sampled_q_checks) tests, per dimension, two shares pooled over observations and "
-        "repeats; rows that share their noise pass. Joint test: correlation between rows within a call.",
-    "sampled Q exploration: one noise value per row, shared by all action dimensions":
-        "As above: per-dimension shares cannot see that the dimensions of a row move together.",
 }
 
 
