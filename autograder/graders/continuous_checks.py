@@ -14,7 +14,9 @@ FALSE_ALARM per check, without assuming anything about how the random numbers ar
 - random shooting close to the maximum: a tolerance the budget allows, derived in
   ``autograder/cases_continuous.py`` (:func:`check_near_max`);
 - CEM close to the maximum, and better than random shooting: the reference's own spread,
-  from many seeds (:func:`check_cem_near_max`, :func:`check_cem_beats_random_shooting`).
+  from many seeds (:func:`check_cem_near_max`, :func:`check_cem_beats_random_shooting`);
+- exploration noise (of parts ddpg, naf and sampled_q) independent across the rows of a
+  call and the dimensions of a row: Hoeffding on sign agreements (:func:`check_noise_independence`).
 """
 from __future__ import annotations
 

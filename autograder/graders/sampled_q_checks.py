@@ -9,7 +9,8 @@ tolerances derived in ``autograder/cases_sampled_q.py``; when those fail while t
 checks pass, the maximizer part is the likely cause, and the message says so.
 
 Statistical checks keep their false-alarm probability below FALSE_ALARM (1e-6): the noise
-shares by Hoeffding's inequality with a union bound (:func:`check_exploration`), the
+shares by Hoeffding's inequality with a union bound, and the noise's independence across
+observations and dimensions, half the budget each (:func:`check_exploration`); the
 near-max gaps by the per-row tolerances, each exceeded with probability below
 FALSE_ALARM / B.
 """
