@@ -103,8 +103,11 @@ def test_writes_stay_inside_the_sandbox(tmp_path):
         with open('/tmp/scratch.txt', 'w') as handle:  # its own /tmp is writable
             handle.write('ok')
         """)
-    assert findings(submission) == []
-    assert not submission_marker.exists() and not repo_marker.exists()
+    try:
+        assert findings(submission) == []
+        assert not submission_marker.exists() and not repo_marker.exists()
+    finally:
+        repo_marker.unlink(missing_ok=True)  # a failing run must not leave a file in the checkout
 
 
 def _processes_running(word: str) -> list[str]:
