@@ -36,18 +36,6 @@ OVERESTIMATION = {"trials": 4000, "actions": 8, "true_value": -0.1, "noise": 1.0
 N_STEP_CHAIN = {"states": 8, "gamma": 0.9, "iterations": 12}
 
 
-def chain_q_star(states: int, gamma: float) -> np.ndarray:
-    """Q* of the fitted-Q chain in closed form: V*(s) = gamma^(states-1-s), Q*(s, right) =
-    V*(s), Q*(s, left) = gamma * V*(max(s-1, 0))."""
-    v_star = gamma ** (states - 1 - np.arange(states))
-    left = gamma * v_star[np.maximum(np.arange(states) - 1, 0)]
-    return np.stack([left, v_star], axis=1)
-
-
-def chain_v_star(states: int, gamma: float) -> np.ndarray:
-    return gamma ** (states - 1 - np.arange(states))
-
-
 def epsilon_case(epsilon: float, seed: int, patterns: np.ndarray = EPSILON_PATTERNS, repeats: int = 50) -> dict:
     spec = case("dqn.epsilon_greedy_counts", golden=False, q_values=np.repeat(patterns, COPIES, axis=0),
                 epsilon=epsilon, seed=seed, repeats=repeats)

@@ -457,9 +457,20 @@ def check_n_step_targets(student, case: dict[str, Any]) -> None:
 
 
 # -- learning checks ------------------------------------------------------------------------
-def check_fitted_q_chain(student, case: dict[str, Any]) -> None:
-    from autograder.cases_dqn import chain_q_star
+def chain_q_star(states: int, gamma: float) -> np.ndarray:
+    """Q* of the fitted-Q chain in closed form: V*(s) = gamma^(states-1-s), Q*(s, right) =
+    V*(s), Q*(s, left) = gamma * V*(max(s-1, 0))."""
+    v_star = gamma ** (states - 1 - np.arange(states))
+    left = gamma * v_star[np.maximum(np.arange(states) - 1, 0)]
+    return np.stack([left, v_star], axis=1)
 
+
+def chain_v_star(states: int, gamma: float) -> np.ndarray:
+    """V* of the same chain: gamma^(steps to the rewarded exit)."""
+    return gamma ** (states - 1 - np.arange(states))
+
+
+def check_fitted_q_chain(student, case: dict[str, Any]) -> None:
     args = case["args"]
     q_values = run(student, case)["q_values"]
     q_star = chain_q_star(args["states"], args["gamma"])
@@ -496,8 +507,6 @@ def check_overestimation(student, case: dict[str, Any]) -> None:
 
 
 def check_chain_propagation(student, fast_case: dict[str, Any], slow_case: dict[str, Any]) -> None:
-    from autograder.cases_dqn import chain_v_star
-
     args = fast_case["args"]
     v_star = chain_v_star(args["states"], args["gamma"])
     reached = {}
