@@ -268,13 +268,20 @@ def expect_independent_rows(ids: np.ndarray, batch_size: int, stored_ids: list[i
         return
     worst = int(np.argmax(deviation))
     hint = " So the rows of one batch are not independent draws: draw every row's index on its own."
+
+    def every_batch_sorted(keys: np.ndarray) -> bool:
+        return bool(np.all(np.diff(keys, axis=1) >= 0))
+
     if shares[1 % stored] >= 1 - tolerance:
         hint = (" Nearly every row is the transition after the previous row's: each batch is a run of consecutive "
                 "transitions from one random start, the correlation replay is there to break. Draw every "
                 "row's index on its own (rng.integers(0, len(self), size=batch_size)).")
-    elif shares[0] >= 1 - tolerance:
-        hint = (" Nearly every row is the same transition as the previous row: draw every row's index on its "
-                "own (rng.integers(0, len(self), size=batch_size)).")
+    elif all(np.unique(batch).size == 1 for batch in batches):
+        hint = (" Every batch repeats one transition: draw every row's index on its own "
+                "(rng.integers(0, len(self), size=batch_size)).")
+    elif every_batch_sorted(batches) or every_batch_sorted(batches % stored):
+        hint = (" The rows of every batch come in sorted order (as np.sort or np.unique of the indices gives): "
+                "keep the indices in the order they were drawn.")
     fail(f"{context}: within a batch, consecutive rows should be independent draws, so the step from one row's "
          f"transition number to the next (modulo the {stored} stored) should take each of its {stored} values "
          f"about {100 / stored:.1f}% of the time; a step of +{worst} came up {100 * shares[worst]:.1f}% over "
