@@ -210,15 +210,27 @@ def warn_unsandboxed(isolation_: Isolation) -> None:
 
 
 def _python_directories() -> list[Path]:
-    """The interpreter's and the environment's directories, outermost first, without nesting."""
+    """The interpreter's and the environment's directories, outermost first, without nesting:
+    its prefixes, and every package directory on ``sys.path`` (one that a ``.pth`` file or
+    ``PYTHONPATH`` added from outside the prefixes, say)."""
+    package_dirs = [path for path in sys.path
+                    if path and Path(path).name in ("site-packages", "dist-packages") and Path(path).is_dir()]
     found = sorted({Path(path).resolve() for path in
                     (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
-                     Path(sys.executable).parent)})
+                     Path(sys.executable).parent, *package_dirs)})
     kept: list[Path] = []
     for path in found:
         if not any(path.is_relative_to(outer) for outer in kept):
             kept.append(path)
     return kept
+
+
+def _interpreter() -> str:
+    """The running interpreter by a path the sandbox has: its folder with links resolved (the
+    folder is what is mounted), its own name kept (a virtual environment's ``python`` is a
+    link whose name is what makes Python find the environment)."""
+    executable = Path(sys.executable)
+    return str(executable.parent.resolve() / executable.name)
 
 
 def _kit_locations() -> list[Path]:
@@ -389,7 +401,7 @@ class Worker:
             kit, modules_seen, work_seen = str(PACKAGE_ROOT), str(modules), str(work)
         try:
             self._process = subprocess.Popen(
-                [*prefix, sys.executable, "-I", "-c", bootstrap, kit,
+                [*prefix, _interpreter(), "-I", "-c", bootstrap, kit,
                  str(request_r), str(answer_w), modules_seen],
                 stdin=subprocess.DEVNULL,
                 stdout=self._output,
