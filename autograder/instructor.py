@@ -65,8 +65,9 @@ def cmd_nbgrader(args: argparse.Namespace) -> int:
     for name in args.part or []:
         part_named(name)
     written = nbgrader_course.build_course(Path(args.course_dir), args.part, edit=args.edit)
+    nbgrader = Path(sys.executable).parent / "nbgrader"
     print(f"wrote the nbgrader course in {args.course_dir} ({len(written)} files). Next, there: "
-          f"nbgrader generate_assignment {nbgrader_course.ASSIGNMENT}")
+          f"{nbgrader} generate_assignment {nbgrader_course.ASSIGNMENT}")
     return 0
 
 

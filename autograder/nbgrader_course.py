@@ -143,6 +143,10 @@ def config_text(timeout: int = 900, edit: str = "modules") -> str:
     return (
         "# nbgrader configuration written by `python -m autograder nbgrader`.\n"
         "c = get_config()  # noqa: F821 - provided by nbgrader\n"
+        "import os, sys\n"
+        "# nbgrader sets up its gradebook with the `alembic` command of its own environment: put that\n"
+        "# environment's commands first, so that it is found when the environment is not activated.\n"
+        "os.environ['PATH'] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get('PATH', '')\n"
         f"c.CourseDirectory.course_id = {ASSIGNMENT!r}\n"
         "# The students' modules are their work: autograde must not overwrite them with the stubs.\n"
         f"c.Autograde.exclude_overwriting = {{{ASSIGNMENT!r}: {modules!r}}}\n"

@@ -30,10 +30,13 @@ NOISY_HEADER = (
 
 
 def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    # nbgrader runs the environment's `alembic` command to set up its database.
-    environment = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    completed = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, capture_output=True,
-                               text=True, timeout=1200, env=environment)
+    """The environment's ``nbgrader`` command, as the README tells instructors to run it: by
+    its path, with the environment not activated (its folder not on PATH)."""
+    commands = Path(sys.executable).parent
+    path = os.pathsep.join(entry for entry in os.environ.get("PATH", "").split(os.pathsep)
+                           if entry and Path(entry).resolve() != commands.resolve())
+    completed = subprocess.run([str(commands / "nbgrader"), *args], cwd=course, capture_output=True,
+                               text=True, timeout=1200, env={**os.environ, "PATH": path})
     assert completed.returncode == 0, completed.stdout[-2000:] + completed.stderr[-3000:]
     return completed
 
