@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.probes._analytic_q import q_values
+from autograder.shared.analytic_q import q_values
 
 FALSE_ALARM = 1e-6  # per stochastic check
 OBS_DIM = 3

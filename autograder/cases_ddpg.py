@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from autograder.probes.ddpg import build_actor, build_critic
+from autograder.shared.networks import build_actor, build_critic
 
 OBS_DIM, ACTION_DIM, HIDDEN = 3, 2, [5]
 LOW, HIGH = np.array([-2.0, 0.0], dtype=np.float32), np.array([2.0, 1.0], dtype=np.float32)

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from autograder.cases_continuous import FALSE_ALARM, MC_SAFETY, MC_SAMPLES, box, quadratic, uniform_gap_tolerances
-from autograder.probes._analytic_q import q_values
+from autograder.shared.analytic_q import q_values
 
 OBS_DIM = 3
 CEM_SMALL = {"method": "cem", "num_samples": 16, "num_elites": 3, "iterations": 2}

@@ -1,11 +1,11 @@
 """What students get: ``python -m autograder release OUT_DIR [--edit modules|notebooks]``.
 
-The release holds the stubs, the provided code, the lecture notes, the notebooks (when
-the kit has them), the public tests with their fixtures and the machinery to run them,
-a student README and ``submit.py``. It leaves out ``solutions/``, the hidden tests and
-their fixtures, and the instructor tools that hold hidden inputs (``autograder/cases_*.py``,
-``autograder/fixtures.py``). ``tests/test_release.py`` proves that nothing of a solution
-block and no hidden test is in it.
+The release holds the stubs, the provided code, the lecture notes, the notebooks, the
+public tests with their fixtures and the machinery to run them, a student README and
+``submit.py``: the files ``autograder/secrecy.py`` ships, that module being the one place
+that says what students may see. ``tests/test_release.py`` proves that nothing of a
+solution block and no hidden test is in it; ``tests/test_handout.py`` runs it as students
+get it.
 
 ``--edit`` says where students write their code. ``modules`` (the default): the stubs in
 ``assignments/``, which the notebooks import. ``notebooks``: each part's notebook gets a
@@ -20,40 +20,14 @@ import re
 import shutil
 from pathlib import Path
 
-from autograder import solution_cells
+from autograder import secrecy, solution_cells
 from autograder.parts import PARTS
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
-# Directories copied whole (when they exist), relative to the repository root.
-WHOLE = ["assignments", "dqkit", "lecture_notes", "notebooks", "autograder/probes",
-         "autograder/graders/public", "autograder/graders/fixtures/public"]
-# Single files copied as they are.
-FILES = ["requirements.txt", "environment.yml", "kit",
-         "autograder/__init__.py", "autograder/__main__.py", "autograder/batch.py", "autograder/cli.py",
-         "autograder/curve.py", "autograder/grading.py", "autograder/sanitize.py",
-         "autograder/parts.py", "autograder/sandbox.py", "autograder/selfcheck.py", "autograder/solution_cells.py",
-         "autograder/wire.py", "autograder/worker.py",
-         "autograder/graders/__init__.py", "autograder/graders/conftest.py", "autograder/graders/support.py",
-         "autograder/graders/policies.py",
-         "autograder/graders/pytest.ini"]
-CHECK_MODULES = "autograder/graders/*_checks.py"
-IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", ".pytest_cache")
-
-
 class ReleaseError(Exception):
     """The release cannot be written as asked; the message says why."""
-
-
-def _student_pyproject() -> str:
-    """The kit's pyproject.toml without the hidden tests' package and fixtures."""
-    text = (REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    for hidden in (',\n            "autograder.graders.hidden"', ', "fixtures/hidden/*.json"'):
-        if hidden not in text:
-            raise ReleaseError(f"pyproject.toml no longer contains {hidden.strip()!r}: update autograder/release.py")
-        text = text.replace(hidden, "")
-    return text
 
 
 def _submit_script(edit: str) -> str:
@@ -128,18 +102,13 @@ def write_release(out: Path, force: bool = False, edit: str = "modules") -> list
             raise ReleaseError(f"{out} is not empty; pass --force to replace it")
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
-    for directory in WHOLE:
-        source = REPO_ROOT / directory
-        if source.is_dir():
-            shutil.copytree(source, out / directory, ignore=IGNORED)
-    for name in [*FILES, *[str(path.relative_to(REPO_ROOT)) for path in sorted(REPO_ROOT.glob(CHECK_MODULES))]]:
+    for name in secrecy.hand_out_files(REPO_ROOT):
         target = out / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO_ROOT / name, target)
     notebooks = _part_notebooks(out)
     if edit == "notebooks":
         _move_code_into_notebooks(out, notebooks)
-    (out / "pyproject.toml").write_text(_student_pyproject(), encoding="utf-8")
     (out / "README.md").write_text(_student_readme(edit, notebooks), encoding="utf-8")
     (out / "submit.py").write_text(_submit_script(edit), encoding="utf-8")
     (out / ".gitignore").write_text(".venv/\n__pycache__/\n*.egg-info/\nsubmission.zip\n", encoding="utf-8")

@@ -38,7 +38,7 @@ from autograder import wire
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 WORKER_CODE = ("autograder/__init__.py", "autograder/wire.py", "autograder/worker.py", "autograder/probes",
-               "dqkit")
+               "autograder/shared", "dqkit")
 """Everything of the kit the worker process imports, relative to the package root: inside
 the sandbox it is all the kit there is."""
 KIT_MOUNT = "/kit"

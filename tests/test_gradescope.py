@@ -18,6 +18,7 @@ import pytest
 
 from autograder.gradescope import build_zip
 from autograder.parts import PARTS
+from autograder.secrecy import secret_paths
 from tests.gradescope import validate_results
 
 REPO = Path(__file__).resolve().parent.parent
@@ -83,6 +84,14 @@ def grade(root: Path, files: dict[str, str], *parts: str) -> dict:
 
 def module_texts(folder: Path) -> dict[str, str]:
     return {part.filename: (folder / part.filename).read_text() for part in PARTS}
+
+
+def test_setup_leaves_every_secret_file_to_root_alone(autograder_root):
+    secrets = secret_paths(autograder_root / "source")
+    assert {path.name for path in secrets} >= {"hidden", "fixtures.py", "cases_dqn.py"}
+    readable = [str(path) for secret in secrets for path in [secret, *secret.rglob("*")]
+                if path.stat().st_mode & 0o077]
+    assert not readable
 
 
 def test_reference_gets_full_marks(autograder_root):

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from autograder.graders.support import call_with_hint, expect, fail, show
-from autograder.probes._analytic_q import q_values
+from autograder.shared.analytic_q import q_values
 
 FALSE_ALARM = 1e-6  # per statistical check
 BOUND_SLACK = 1e-6  # float32 rounding of low + (high - low) * u may land a hair outside

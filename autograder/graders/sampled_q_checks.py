@@ -24,7 +24,7 @@ from autograder.graders.continuous_checks import (BOUND_SLACK, _event_shares, _f
                                                   hoeffding_tolerance)
 from autograder.graders.support import (call_with_hint, expect, expect_close, expect_tensor, fail, show,
                                         with_gradient)
-from autograder.probes._analytic_q import q_values
+from autograder.shared.analytic_q import q_values
 
 FALSE_ALARM = 1e-6
 FUNCTION = {"cem": "cem_argmax", "random_shooting": "random_shooting"}

@@ -14,8 +14,9 @@ a fixture case) is one of:
 - ``linear``: Q(s_b, a) = offset_b + slope_b . a, maximal at a corner of the box.
 
 Every spec has ``observations`` [B, obs_dim] (distinct rows) and ``true_max`` [B], the
-maximum over the box (computed by the fixture builder). The same numpy code serves the
-recording critic in the worker and the grader's own evaluation of returned actions.
+maximum over the box (computed by the fixture builder). The functions themselves are in
+``autograder/shared/analytic_q.py``: the recording critic here and the grader's own
+evaluation of returned actions use the same code.
 """
 from __future__ import annotations
 
@@ -25,31 +26,11 @@ import numpy as np
 import torch
 
 from autograder.probes._convert import tensor_to_plain
+from autograder.shared.analytic_q import action_dim, q_values
 from autograder.worker import ProbeInputError
 
 # Rows of q_function's observations must equal one of the case's observations this closely.
 MATCH_TOLERANCE = 1e-6
-
-
-def q_values(spec: dict[str, Any], index: np.ndarray, actions: np.ndarray) -> np.ndarray:
-    """Q(s_index[n], actions[n]) in float64 for each row n: index int [N], actions [N, A]."""
-    actions = np.asarray(actions, dtype=np.float64)
-    if spec["kind"] == "quadratic":
-        offsets = actions - spec["optimum"][index]
-        return spec["offset"][index] - np.einsum("ni,nij,nj->n", offsets, spec["curvature"][index], offsets)
-    if spec["kind"] == "bumps":
-        squared = ((actions[:, None, :] - spec["centers"][index]) ** 2).sum(axis=2)  # [N, K]
-        widths = spec["widths"][index]
-        return (spec["heights"][index] * np.exp(-squared / (2 * widths**2))).sum(axis=1)
-    if spec["kind"] == "linear":
-        return spec["offset"][index] + (spec["slope"][index] * actions).sum(axis=1)
-    raise ValueError(f"unknown Q-function kind {spec['kind']!r}")
-
-
-def action_dim(spec: dict[str, Any]) -> int:
-    """A, the length of an action, for a spec."""
-    key = {"quadratic": "optimum", "bumps": "centers", "linear": "slope"}[spec["kind"]]
-    return int(np.shape(spec[key])[-1])
 
 
 def observation_index(table: np.ndarray, rows: np.ndarray) -> np.ndarray:

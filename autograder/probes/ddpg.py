@@ -20,24 +20,9 @@ from torch import nn
 
 from autograder.probes._convert import gradients, tensor_to_plain
 from autograder.probes._training import trained_parameters
+from autograder.shared.networks import build_actor, build_critic
 from autograder.worker import ProbeInputError
 from dqkit.batch import Batch
-from dqkit.networks import Actor, Critic
-
-
-# -- building the fixed networks (also used by autograder/cases_ddpg.py) ----------------------
-def build_actor(spec: dict[str, Any]) -> Actor:
-    """An ``Actor`` with the weights of ``spec`` = {obs_dim, low, high, hidden, state}."""
-    actor = Actor(spec["obs_dim"], spec["low"], spec["high"], spec["hidden"])
-    actor.load_state_dict({name: torch.as_tensor(value, dtype=torch.float32) for name, value in spec["state"].items()})
-    return actor
-
-
-def build_critic(spec: dict[str, Any]) -> Critic:
-    """A ``Critic`` with the weights of ``spec`` = {obs_dim, action_dim, hidden, state}."""
-    critic = Critic(spec["obs_dim"], spec["action_dim"], spec["hidden"])
-    critic.load_state_dict({name: torch.as_tensor(value, dtype=torch.float32) for name, value in spec["state"].items()})
-    return critic
 
 
 def _f32(values: Any) -> torch.Tensor:

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image (Ubuntu 22.04).
 # It installs Python 3.11 and the kit's pinned packages in a virtual environment, creates
-# the account that student code runs as, and makes what students must not read (hidden
-# tests, hidden fixtures, the fixture builders, the results folder) readable by root only.
+# the account that student code runs as, and makes what students must not read (the secret
+# files of autograder/secrecy.py: hidden tests, hidden fixtures, the builders of hidden
+# inputs; and the results folder) readable by root only.
 # AUTOGRADER_ROOT, DQ_PYTHON, DQ_RUN_AS and TORCH_INDEX exist so that a test can run this
 # in a temporary folder laid out like /autograder.
 set -euo pipefail
@@ -32,8 +33,8 @@ if ! id "$account" >/dev/null 2>&1; then
   useradd --system --no-create-home --shell /usr/sbin/nologin "$account"
 fi
 chmod 755 "$root" "$source_dir"
-for secret in "$source_dir/autograder/graders/hidden" "$source_dir/autograder/graders/fixtures/hidden" \
-              "$source_dir"/autograder/cases_*.py "$source_dir/autograder/fixtures.py"; do
+# What is secret is decided in one place, autograder/secrecy.py.
+"$root/venv/bin/python" -m autograder.secrecy "$source_dir" | while IFS= read -r secret; do
   chmod -R go-rwx "$secret"
 done
 mkdir -p "$root/results"
