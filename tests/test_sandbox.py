@@ -91,9 +91,17 @@ def test_the_worker_sees_none_of_the_kit_and_nothing_of_the_host(tmp_path):
 def test_writes_stay_inside_the_sandbox(tmp_path):
     submission_marker = tmp_path / "submission" / "written.txt"
     repo_marker = REPO / f"written-{uuid.uuid4().hex}.txt"
+    # The host's paths may or may not take a write inside the sandbox (a checkout under /tmp
+    # lies in the sandbox's own /tmp, which is writable): what counts is that nothing reaches
+    # the host, checked from outside. The sandbox's read-only mounts must refuse every write.
     submission = hostile(tmp_path, f"""
-        for path in ({str(submission_marker)!r}, {str(repo_marker)!r}, '/written', '/kit/dqkit/written.py',
-                     '/submission/replay_buffer.py', sys.executable):
+        for path in ({str(submission_marker)!r}, {str(repo_marker)!r}):
+            try:
+                with open(path, 'a') as handle:
+                    handle.write('x')
+            except OSError:
+                pass
+        for path in ('/written', '/kit/dqkit/written.py', '/submission/replay_buffer.py', sys.executable):
             try:
                 with open(path, 'a') as handle:
                     handle.write('x')
