@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from autograder import grading, sanitize, solution_cells
-from autograder.parts import PARTS, part_named
+from autograder.parts import LEARNING_PARTS, PARTS, part_named
 from autograder.sandbox import WorkerStartError
 
 
@@ -158,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(run=cmd_check)
 
     curve = commands.add_parser("curve", help="train your learning part and plot it over the reference's band")
-    curve.add_argument("part", help="one of: dqn_loop, sampled_q, naf, ddpg")
+    curve.add_argument("part", help=f"one of: {', '.join(part.name for part in LEARNING_PARTS)}")
     curve.add_argument("directory", nargs="?", default="assignments")
     curve.add_argument("--seed", type=int, default=0, help="training seed (default 0)")
     curve.add_argument("--out", help="the PNG to write (default: curves/PART_seedN.png)")

@@ -10,25 +10,11 @@ from __future__ import annotations
 import importlib
 import sys
 import traceback
-from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.parts import LEARNING_PARTS
 
-@dataclass(frozen=True)
-class LearningRun:
-    config: str
-    """The part's config dataclass; its defaults are the course's config."""
-    reference: str
-    """The band in ``dqkit/reference_curves/``."""
-    title: str
-
-
-LEARNING_RUNS = {
-    "dqn_loop": LearningRun("DQNConfig", "cartpole_dqn", "DQN on CartPole-v1"),
-    "sampled_q": LearningRun("SampledQConfig", "pendulum_sampled_q", "Sampled Q-learning on Pendulum-v1"),
-    "naf": LearningRun("NAFConfig", "pendulum_naf", "NAF on Pendulum-v1"),
-    "ddpg": LearningRun("DDPGConfig", "pendulum_ddpg", "DDPG on Pendulum-v1"),
-}
+LEARNING_RUNS = {part.name: part.learning for part in LEARNING_PARTS}
 
 
 class CurveError(Exception):

@@ -10,6 +10,17 @@ VISIBILITIES = ("public", "hidden")
 
 
 @dataclass(frozen=True)
+class LearningRun:
+    """A part whose whole agent trains on a task: its course config and reference curve."""
+
+    config: str
+    """The part's config dataclass; its defaults are the course's config."""
+    reference: str
+    """The band in ``dqkit/reference_curves/``."""
+    title: str
+
+
+@dataclass(frozen=True)
 class Part:
     """One graded part: a module students fill in, with its public and hidden tests."""
 
@@ -18,6 +29,8 @@ class Part:
     title: str
     notes: str
     """The lecture-notes file that explains it, relative to the repository root."""
+    learning: LearningRun | None = None
+    """Its learning run, if students train the whole agent in this part."""
 
     @property
     def filename(self) -> str:
@@ -31,15 +44,22 @@ PARTS: tuple[Part, ...] = (
     Part("replay_buffer", "Replay buffer", "lecture_notes/02_replay_buffers.md"),
     Part("target_network", "Target networks", "lecture_notes/03_target_networks.md"),
     Part("dqn", "DQN update", "lecture_notes/04_dqn.md"),
-    Part("dqn_loop", "DQN training loop", "lecture_notes/04_dqn.md"),
+    Part("dqn_loop", "DQN training loop", "lecture_notes/04_dqn.md",
+         LearningRun("DQNConfig", "cartpole_dqn", "DQN on CartPole-v1")),
     Part("double_dqn", "Double Q-learning", "lecture_notes/05_double_q_learning.md"),
     Part("n_step", "N-step returns", "lecture_notes/06_n_step_returns.md"),
     Part("random_shooting", "Random shooting", "lecture_notes/07_continuous_actions.md"),
     Part("cem", "Cross-entropy method", "lecture_notes/07_continuous_actions.md"),
-    Part("sampled_q", "Sampling-based Q-learning", "lecture_notes/07_continuous_actions.md"),
-    Part("naf", "Normalized advantage functions", "lecture_notes/07_continuous_actions.md"),
-    Part("ddpg", "DDPG", "lecture_notes/07_continuous_actions.md"),
+    Part("sampled_q", "Sampling-based Q-learning", "lecture_notes/07_continuous_actions.md",
+         LearningRun("SampledQConfig", "pendulum_sampled_q", "Sampled Q-learning on Pendulum-v1")),
+    Part("naf", "Normalized advantage functions", "lecture_notes/07_continuous_actions.md",
+         LearningRun("NAFConfig", "pendulum_naf", "NAF on Pendulum-v1")),
+    Part("ddpg", "DDPG", "lecture_notes/07_continuous_actions.md",
+         LearningRun("DDPGConfig", "pendulum_ddpg", "DDPG on Pendulum-v1")),
 )
+
+
+LEARNING_PARTS: tuple[Part, ...] = tuple(part for part in PARTS if part.learning)
 
 
 def part_named(name: str) -> Part:

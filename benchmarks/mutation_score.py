@@ -72,8 +72,8 @@ from autograder.parts import PARTS, part_named  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "mutation_results.json"
 REPORT = REPO / "benchmarks" / "mutation_score.md"
-FAST_FIRST = ("replay_buffer", "target_network", "dqn", "double_dqn", "n_step", "random_shooting", "cem",
-              "dqn_loop", "sampled_q", "naf", "ddpg")
+# The parts without a learning run first: their mutants grade in seconds.
+FAST_FIRST = tuple(part.name for part in sorted(PARTS, key=lambda part: part.learning is not None))
 NATURAL_REPLACEMENT = {"Add": "Sub", "Sub": "Add", "Mul": "Div", "Div": "Mul", "FloorDiv": "Div", "Mod": "FloorDiv",
                        "Pow": "Mul", "Lt": "LtE", "LtE": "Lt", "Gt": "GtE", "GtE": "Gt", "Eq": "NotEq",
                        "NotEq": "Eq", "Is": "IsNot", "IsNot": "Is"}
