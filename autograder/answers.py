@@ -117,12 +117,14 @@ def _asked(markdown: str) -> str:
 
 
 @functools.cache
-def _catalog(folder: Path) -> tuple[Question, ...]:
-    found = []
+def _catalog(folder: Path) -> tuple[tuple[Question, ...], tuple[str, ...]]:
+    """(the questions of the notebooks in ``folder``, the notebooks that cannot be read)."""
+    found, unread = [], []
     for path in sorted(folder.glob("*.ipynb")):
         try:
             cells = _cells(path.read_bytes())
         except (OSError, NotebookError):
+            unread.append(path.name)  # only in a hand-out, where they are the student's copies
             continue
         asked, number = "", 0
         for cell in cells:
@@ -132,12 +134,18 @@ def _catalog(folder: Path) -> tuple[Question, ...]:
                 found.append(Question(path.name, number, cell_id if isinstance(cell_id, str) else "", _asked(asked)))
             elif cell.get("cell_type") == "markdown":
                 asked = _source(cell) or ""
-    return tuple(found)
+    return tuple(found), tuple(unread)
 
 
 def questions(folder: Path = KIT_NOTEBOOKS) -> list[Question]:
     """The written questions of the kit's notebooks (those in ``folder``), in order."""
-    return list(_catalog(Path(folder)))
+    return list(_catalog(Path(folder))[0])
+
+
+def uncounted(folder: Path = KIT_NOTEBOOKS) -> list[str]:
+    """The kit's notebooks whose questions are unknown because they cannot be read: never
+    in the kit, but in a hand-out a student may break their copy."""
+    return list(_catalog(Path(folder))[1])
 
 
 def _notebooks_in(folder: Path, names: set[str]) -> dict[str, bytes | None]:
@@ -222,6 +230,8 @@ def summary(answers: list[WrittenAnswer]) -> str:
     for reason, ids in reasons.items():
         which = f"all {len(ids)} questions" if len(ids) == len(answers) > 1 else ", ".join(ids)
         lines.append(f"  not answered ({sanitize.text(reason, 300, one_line=True)}): {which}")
+    for notebook in uncounted():
+        lines.append(f"  not counted: the questions of {notebook}, which cannot be read here")
     return "\n".join(lines)
 
 
