@@ -34,15 +34,10 @@ from typing import Any, Iterable
 
 from tqdm.auto import tqdm
 
-from autograder import sanitize
+from autograder import answers, sanitize
 from autograder.grading import BEING_GRADED, catalog, fallback_results, write_json_atomically
 from autograder.parts import PARTS, Part
 from autograder.solution_cells import MAX_NOTEBOOK_BYTES, MAX_NOTEBOOKS, SKIPPED_FOLDERS, copy_notebooks
-
-try:  # a hand-out built before it shipped autograder/answers.py lacks it; grading goes on without
-    from autograder import answers
-except ModuleNotFoundError:
-    answers = None
 
 GRADED_FILES = [part.filename for part in PARTS]
 MAX_FILE_BYTES = 2 * 1024**2
@@ -200,7 +195,7 @@ def _write_text(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
-def _not_graded(folder: Path, reason: str, written: list | None) -> dict[str, Any]:
+def _not_graded(folder: Path, reason: str, written: list[answers.WrittenAnswer]) -> dict[str, Any]:
     """Record, in the student's results.json and feedback.txt, that they could not be graded
     (with their written answers, which do not need a grading)."""
     data = fallback_results(reason)
@@ -234,7 +229,7 @@ def grade_student(student: Student, out: Path, parts: list[str] | None = None,
         else:
             problem = None
         # Read before student code runs, and whether or not it can be graded; nothing is run.
-        written = answers.read(submission) if answers else None
+        written = answers.read(submission)
         if written:
             _write_text(folder / ANSWERS, answers.document(written))
         if problem is not None:
@@ -299,11 +294,9 @@ def gradebook_rows(results: dict[str, dict], parts: Iterable[Part] = PARTS,
     parts = list(parts)
     entries = {part.name: catalog(part) for part in parts}
     test_columns = [gradebook_column(entry.number) for tests in entries.values() for entry in tests]
-    written = [ANSWERED] if answers else []
-    columns = ["student", "total", *written, *entries, *test_columns, "note"]
-    maximum = {"student": MAXIMUM_ROW, "note": "the most each column can score"}
-    if answers:
-        maximum[ANSWERED] = str(len(answers.questions()))
+    columns = ["student", "total", ANSWERED, *entries, *test_columns, "note"]
+    maximum = {"student": MAXIMUM_ROW, ANSWERED: str(len(answers.questions())),
+               "note": "the most each column can score"}
     for part, tests in entries.items():
         maximum[part] = _number(sum(entry.points for entry in tests))
         maximum.update({gradebook_column(entry.number): _number(entry.points) for entry in tests})
@@ -322,9 +315,8 @@ def gradebook_rows(results: dict[str, dict], parts: Iterable[Part] = PARTS,
             row[part] = _number(sum(points))
             total += sum(points)
         row["total"] = _number(total)
-        if answers:
-            answered = answers.answered_in(data)
-            row[ANSWERED] = "" if answered is None else str(answered)
+        answered = answers.answered_in(data)
+        row[ANSWERED] = "" if answered is None else str(answered)
         notes = []
         name = (names or {}).get(student_id, student_id)
         if name != student_id:

@@ -8,14 +8,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from autograder import grading, sanitize, solution_cells
+from autograder import answers, grading, sanitize, solution_cells
 from autograder.parts import PARTS, part_named
 from autograder.sandbox import WorkerStartError
-
-try:  # a hand-out built before it shipped autograder/answers.py lacks it; grading goes on without
-    from autograder import answers
-except ModuleNotFoundError:
-    answers = None
 
 
 def _parts(names: list[str] | None):
@@ -73,11 +68,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
         grading.write_json_atomically(Path(args.results), grading.fallback_results("grader started"))
     if args.feedback:
         _write_text(Path(args.feedback), grading.BEING_GRADED + "\n")
-    written = None
     try:
         with _graded_folder(args.directory) as submission:
-            if answers:
-                written = answers.read(submission) or None  # before student code runs; nothing is run
+            written = answers.read(submission) or None  # before student code runs; nothing is run
             report = grading.grade(submission, _parts(args.part), run_as=args.run_as)
     except NothingToGrade as error:
         if args.results:
