@@ -8,7 +8,8 @@ spreadsheet (``sanitize.file_name``: unchanged for an ordinary name). Each stude
 graded by a grader process of its own (``python -m autograder grade``), so one submission
 cannot disturb another's grading, and ``--jobs`` of them run side by side. Per student,
 OUT/<id>/ gets ``results.json`` (Gradescope's format), ``feedback.txt`` (what the student
-should read) and ``grader.log`` (the grader's own output, for the course staff);
+should read), ``answers.txt`` (their written answers, for the instructor to grade; see
+``autograder/answers.py``) and ``grader.log`` (the grader's own output, for the course staff);
 OUT/gradebook.csv gets one row per student, and OUT/gradebook-key.csv says what each of its
 test columns is. A student whose ``results.json`` is complete for the parts asked for is
 skipped unless ``--force``, so an interrupted run resumes where it stopped. Scores do not
@@ -33,7 +34,7 @@ from typing import Any, Iterable
 
 from tqdm.auto import tqdm
 
-from autograder import sanitize
+from autograder import answers, sanitize
 from autograder.grading import BEING_GRADED, catalog, fallback_results, write_json_atomically
 from autograder.parts import PARTS, Part
 from autograder.solution_cells import MAX_NOTEBOOK_BYTES, MAX_NOTEBOOKS, SKIPPED_FOLDERS, copy_notebooks
@@ -45,6 +46,10 @@ GRADING_TIMEOUT = 15 * 60
 """Wall-clock limit for grading one student, learning checks included."""
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 GRADEBOOK = "gradebook.csv"
+ANSWERS = "answers.txt"
+"""A student's written answers, in their folder in OUT."""
+ANSWERED = "answered"
+"""The gradebook's column of how many written questions a student answered."""
 GRADEBOOK_KEY = "gradebook-key.csv"
 OUTPUT_FILES = (GRADEBOOK, GRADEBOOK_KEY)
 """What grade-all writes in OUT besides the students' folders: no student's id is one of
@@ -190,11 +195,15 @@ def _write_text(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
-def _not_graded(folder: Path, reason: str) -> dict[str, Any]:
-    """Record, in the student's results.json and feedback.txt, that they could not be graded."""
+def _not_graded(folder: Path, reason: str, written: list[answers.WrittenAnswer]) -> dict[str, Any]:
+    """Record, in the student's results.json and feedback.txt, that they could not be graded
+    (with their written answers, which do not need a grading)."""
     data = fallback_results(reason)
+    if written:
+        data = answers.with_answers(data, written)
     write_json_atomically(folder / "results.json", data)
-    _write_text(folder / "feedback.txt", f"Your submission could not be graded: {sanitize.text(reason)}.\n")
+    section = f"\n{answers.summary(written)}\n" if written else ""
+    _write_text(folder / "feedback.txt", f"Your submission could not be graded: {sanitize.text(reason)}.\n{section}")
     return data
 
 
@@ -206,7 +215,7 @@ def grade_student(student: Student, out: Path, parts: list[str] | None = None,
     folder.mkdir(parents=True, exist_ok=True)
     results_path, feedback_path = folder / "results.json", folder / "feedback.txt"
     write_json_atomically(results_path, fallback_results("grading started"))
-    for stale in (feedback_path, folder / "grader.log"):
+    for stale in (feedback_path, folder / "grader.log", folder / ANSWERS):
         stale.unlink(missing_ok=True)  # an earlier run's must not outlive this grading
     with tempfile.TemporaryDirectory(prefix="dq-submission-") as scratch:
         submission = Path(scratch)
@@ -216,10 +225,18 @@ def grade_student(student: Student, out: Path, parts: list[str] | None = None,
             else:
                 unpack(student.source, submission)
         except SubmissionError as error:
-            return _not_graded(folder, str(error))
+            problem = str(error)
+        else:
+            problem = None
+        # Read before student code runs, and whether or not it can be graded; nothing is run.
+        written = answers.read(submission)
+        if written:
+            _write_text(folder / ANSWERS, answers.document(written))
+        if problem is not None:
+            return _not_graded(folder, problem, written)
         if not any((submission / name).exists() for name in GRADED_FILES) and not any(submission.rglob("*.ipynb")):
             return _not_graded(folder, f"none of the graded files ({', '.join(GRADED_FILES)}) and no notebook "
-                                       "was found")
+                                       "was found", written)
         command = [sys.executable, "-m", "autograder", "grade", str(submission), "--results", str(results_path),
                    "--feedback", str(feedback_path),
                    *[argument for name in parts or [] for argument in ("--part", name)]]
@@ -229,7 +246,7 @@ def grade_student(student: Student, out: Path, parts: list[str] | None = None,
                                        env={**os.environ, "PYTHONPATH": str(PACKAGE_ROOT)})
         except subprocess.TimeoutExpired:
             _write_text(folder / "grader.log", f"Grading took longer than {timeout:g} s and was stopped.\n")
-            return _not_graded(folder, f"grading took longer than {timeout:g} s and was stopped")
+            return _not_graded(folder, f"grading took longer than {timeout:g} s and was stopped", written)
     log = (completed.stdout + completed.stderr).decode("utf-8", "replace")
     if completed.returncode != 0:
         log += f"\n(the grader exited with code {completed.returncode})\n"
@@ -240,7 +257,10 @@ def grade_student(student: Student, out: Path, parts: list[str] | None = None,
     except (OSError, ValueError):
         verdict = BEING_GRADED
     if data is None or (not _tests_of(data) and verdict.startswith(BEING_GRADED)):
-        return _not_graded(folder, "the grader stopped before it finished; the course staff has its log")
+        return _not_graded(folder, "the grader stopped before it finished; the course staff has its log", written)
+    if written and not answers.holds_answers(data):  # a submission the grader refused: its answers still count
+        data = answers.with_answers(data, written)
+        write_json_atomically(results_path, data)
     return data
 
 
@@ -263,17 +283,20 @@ def _number(value: float) -> str:
 
 def gradebook_rows(results: dict[str, dict], parts: Iterable[Part] = PARTS,
                    names: dict[str, str] | None = None) -> tuple[list[str], list[dict[str, str]]]:
-    """Columns and rows of the gradebook: the id, the total and a column per part, then a
-    column per test (``T1.3``, see :func:`gradebook_column`) and a note. The first row holds the
-    most each column can score; then one row per student in ``results`` (id -> results.json
-    data; ``names`` maps an id to the submission's own name where they differ). Every cell
-    is safe to open in a spreadsheet, and a score is read as a number between 0 and its
-    test's points, whatever the results file holds."""
+    """Columns and rows of the gradebook: the id, the total, the number of written questions
+    answered (ungraded: the answers are in each student's answers.txt) and a column per part,
+    then a column per test (``T1.3``, see :func:`gradebook_column`) and a note. The first row
+    holds the most each column can score; then one row per student in ``results`` (id ->
+    results.json data; ``names`` maps an id to the submission's own name where they differ).
+    Every cell is safe to open in a spreadsheet, and a score is read as a number between 0 and
+    its test's points, whatever the results file holds; only the kit's own questions are
+    counted as answered, and the count is empty for results that do not report them."""
     parts = list(parts)
     entries = {part.name: catalog(part) for part in parts}
     test_columns = [gradebook_column(entry.number) for tests in entries.values() for entry in tests]
-    columns = ["student", "total", *entries, *test_columns, "note"]
-    maximum = {"student": MAXIMUM_ROW, "note": "the most each column can score"}
+    columns = ["student", "total", ANSWERED, *entries, *test_columns, "note"]
+    maximum = {"student": MAXIMUM_ROW, ANSWERED: str(len(answers.questions())),
+               "note": "the most each column can score"}
     for part, tests in entries.items():
         maximum[part] = _number(sum(entry.points for entry in tests))
         maximum.update({gradebook_column(entry.number): _number(entry.points) for entry in tests})
@@ -292,6 +315,8 @@ def gradebook_rows(results: dict[str, dict], parts: Iterable[Part] = PARTS,
             row[part] = _number(sum(points))
             total += sum(points)
         row["total"] = _number(total)
+        answered = answers.answered_in(data)
+        row[ANSWERED] = "" if answered is None else str(answered)
         notes = []
         name = (names or {}).get(student_id, student_id)
         if name != student_id:

@@ -8,10 +8,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from autograder import grading, sanitize, solution_cells
+from autograder import answers, grading, sanitize, solution_cells
 from autograder.parts import LEARNING_PARTS, PARTS, part_named
 from autograder.sandbox import WorkerStartError
-
 
 
 def _parts(names: list[str] | None):
@@ -71,6 +70,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         _write_text(Path(args.feedback), grading.BEING_GRADED + "\n")
     try:
         with _graded_folder(args.directory) as submission:
+            written = answers.read(submission) or None  # before student code runs; nothing is run
             report = grading.grade(submission, _parts(args.part), run_as=args.run_as)
     except NothingToGrade as error:
         if args.results:
@@ -78,11 +78,18 @@ def cmd_grade(args: argparse.Namespace) -> int:
         if args.feedback:
             _write_text(Path(args.feedback), f"Your submission {sanitize.text(error.why)}\n")
         raise SystemExit(f"error: {sanitize.text(error)}") from None
-    print(grading.format_report(report, show_passed=args.verbose))
+    section = f"\n\n{answers.summary(written)}" if written is not None else ""
+    print(grading.format_report(report, show_passed=args.verbose) + section)
+    if written is not None and all(answer.missing == answers.NOT_SUBMITTED for answer in written):
+        print("  (no notebook was in what was graded: submit.py puts your notebooks' written answers in\n"
+              "  submission.zip, and grading that zip shows what your instructor gets)")
     if args.feedback:
-        _write_text(Path(args.feedback), grading.format_report(report, for_student=True) + "\n")
+        _write_text(Path(args.feedback), grading.format_report(report, for_student=True) + section + "\n")
     if args.results:
-        grading.write_json_atomically(Path(args.results), grading.gradescope_results(report))
+        results = grading.gradescope_results(report)
+        if written is not None:
+            results = answers.with_answers(results, written)
+        grading.write_json_atomically(Path(args.results), results)
         print(f"wrote {args.results}")
     return 1 if report.internal_errors else 0
 

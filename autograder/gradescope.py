@@ -2,7 +2,8 @@
 
 ``python -m autograder gradescope OUT.zip`` writes a zip with ``setup.sh`` and
 ``run_autograder`` at its root and the grader beside them (``autograder/`` with the hidden
-tests and fixtures, ``dqkit/``, the pinned requirements); never ``solutions/``. Gradescope
+tests and fixtures, ``dqkit/``, the kit's notebooks, which ask the written questions, the
+pinned requirements); never ``solutions/``. Gradescope
 unpacks it into ``/autograder/source``, runs ``setup.sh`` once as root when it builds the
 image, and runs ``run_autograder`` for every submission, which calls :func:`run`.
 
@@ -11,7 +12,8 @@ graded modules out of the submission by name, grades them with student code runn
 unprivileged account (the grader stays root; ``setup.sh`` made the hidden tests, hidden
 fixtures, fixture builders and the results folder unreadable to other accounts), and
 finally replaces ``results.json`` atomically with the real one, so any results file student
-code managed to write is discarded. Every root path is a parameter, so a test can lay out a
+code managed to write is discarded. The submission's written answers (``autograder/answers.py``)
+end its top-level output, ungraded. Every root path is a parameter, so a test can lay out a
 temporary folder like ``/autograder``.
 """
 from __future__ import annotations
@@ -24,7 +26,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from autograder import sanitize
+from autograder import answers, sanitize
 from autograder.grading import (fallback_results, format_report, gradescope_results, grade,
                                 write_json_atomically)
 from autograder.parts import PARTS, part_named
@@ -32,7 +34,8 @@ from autograder.solution_cells import copy_notebooks
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-SHIPPED = ["autograder", "dqkit", "requirements.txt", "pyproject.toml", "README.md"]
+SHIPPED = ["autograder", "dqkit", "notebooks", "requirements.txt", "pyproject.toml", "README.md"]
+"""What the zip holds besides the scripts; ``notebooks/`` asks the written questions."""
 GRADED_FILES = [part.filename for part in PARTS]
 DEFAULT_ACCOUNT = "dqstudent"
 
@@ -62,7 +65,7 @@ def collect_submission(submission: Path, target: Path) -> list[str]:
     """Copy the graded modules from ``submission`` (at its root, or all in one folder
     below it) into ``target``; return the names found. Besides them only notebooks are
     copied: in the notebook editing mode they hold the modules, which the grader reads
-    out of them without running anything."""
+    out of them without running anything, and in both modes the written answers."""
     found: dict[str, list[Path]] = {}
     for path in submission.rglob("*.py"):
         if path.name in GRADED_FILES and path.is_file() and not path.is_symlink():
@@ -90,6 +93,7 @@ def run(root: Path, run_as: str | None, parts: list[str] | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="dq-submission-") as scratch:
         os.chmod(scratch, 0o755)
         found = collect_submission(root / "submission", Path(scratch))
+        written = answers.read(Path(scratch))  # before student code runs; nothing is run
         report = grade(Path(scratch), selected, run_as=run_as)
     results = gradescope_results(report)
     missing = [name for name in (part.filename for part in selected)
@@ -98,7 +102,9 @@ def run(root: Path, run_as: str | None, parts: list[str] | None = None) -> dict:
         results["output"] = (results.get("output", "") + "\n" if results.get("output") else "") + (
             f"Not found in your submission: {', '.join(missing)} (their tests score 0). Upload the files "
             "themselves or a zip of them, named as in assignments/.")
+    results = answers.with_answers(results, written)  # ungraded: the score stays the grader's
     print(format_report(report))  # goes to results/stdout, which students do not see
+    print(answers.summary(written))
     write_json_atomically(results_path, results)
     return results
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.batch import (GRADEBOOK, GRADEBOOK_KEY, MAXIMUM_ROW, SubmissionError, find_students, grade_all,
-                              gradebook_rows, is_complete, key_rows, unpack)
+from autograder.batch import (ANSWERED, GRADEBOOK, GRADEBOOK_KEY, MAXIMUM_ROW, SubmissionError, find_students,
+                              grade_all, gradebook_rows, is_complete, key_rows, unpack)
 from autograder.grading import catalog
 from autograder.parts import part_named
 from tests.gradescope import validate_results
@@ -118,11 +118,11 @@ def test_a_class_of_twenty_gets_a_correct_gradebook(tmp_path):
     assert set(gradebook) == set(expected)
     tests = [entry for part in PARTS for entry in catalog(part_named(part))]
     columns = list(maximum)
-    assert columns == ["student", "total", *PARTS, *(f"T{entry.number}" for entry in tests), "note"]
+    assert columns == ["student", "total", ANSWERED, *PARTS, *(f"T{entry.number}" for entry in tests), "note"]
     assert [float(maximum[part]) for part in PARTS] == list(FULL.values())
     assert float(maximum["total"]) == sum(FULL.values())
     key = read_csv(out / GRADEBOOK_KEY)
-    assert [row["test"] for row in key] == columns[2 + len(PARTS):-1]
+    assert [row["test"] for row in key] == columns[3 + len(PARTS):-1]
     assert [(row["part"], row["description"]) for row in key] == [(entry.part, entry.name) for entry in tests]
     for student, parts in expected.items():
         results = json.loads((out / student / "results.json").read_text())
@@ -131,7 +131,8 @@ def test_a_class_of_twenty_gets_a_correct_gradebook(tmp_path):
         assert float(row["total"]) == pytest.approx(results["score"])
         assert float(row["total"]) == pytest.approx(sum(float(row[part]) for part in PARTS))
         assert {f"T{test['number']}": test["score"] for test in results["tests"]} == \
-            {column: float(row[column]) for column in columns[2 + len(PARTS):-1]}
+            {column: float(row[column]) for column in columns[3 + len(PARTS):-1]}
+        assert row[ANSWERED] == "0"  # no notebook in any of these submissions
         for part, outcome in parts.items():
             score = float(row[part])
             want = {"full": FULL[part], "zero": 0.0}.get(outcome)
@@ -206,7 +207,7 @@ def test_the_gradebook_reads_scores_as_numbers_within_each_tests_points():
     honest = {"score": 3.0, "tests": [{"number": "1.1", "score": 1.0}, {"number": "2.1", "score": 2.0}]}
     columns, rows = gradebook_rows({"forger": forged, "honest": honest, "broken": {"output": "Grading did not finish"}},
                                    parts, names={"forger": "=forger"})
-    assert columns[:4] == ["student", "total", "replay_buffer", "target_network"] and columns[-1] == "note"
+    assert columns[:5] == ["student", "total", ANSWERED, "replay_buffer", "target_network"] and columns[-1] == "note"
     maximum, broken, forger, honest_row = rows
     assert maximum["student"] == MAXIMUM_ROW and maximum["total"] == "33" and maximum["T1.1"] == "1"
     assert forger["T1.1"] == "1" and forger["total"] == "1"  # capped at the test's points; the rest is 0
@@ -216,7 +217,7 @@ def test_the_gradebook_reads_scores_as_numbers_within_each_tests_points():
     assert broken["total"] == "0" and broken["note"] == "not graded: Grading did not finish"
     key_columns, key = key_rows(parts)
     assert key_columns == ["test", "part", "visibility", "points", "description"]
-    assert [row["test"] for row in key] == columns[4:-1]
+    assert [row["test"] for row in key] == columns[5:-1]
     assert {row["visibility"] for row in key} == {"public", "hidden"}
 
 

@@ -99,6 +99,8 @@ def test_reference_gets_full_marks(autograder_root):
     assert results["score"] == sum(test["max_score"] for test in results["tests"]) > 0
     assert results["stdout_visibility"] == "hidden"
     assert {test["visibility"] for test in results["tests"]} == {"visible", "after_published"}
+    # The installed zip knows the written questions; this upload answers none of them.
+    assert [entry["answered"] for entry in results["extra_data"]["written_answers"]] == [False] * 12
 
 
 def test_stubs_get_zero(autograder_root):

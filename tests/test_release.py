@@ -127,7 +127,10 @@ def test_students_can_check_and_submit_from_the_release(release, tmp_path):
     submitted = subprocess.run([sys.executable, str(release / "submit.py"), "--out", str(archive)],
                                cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert submitted.returncode == 0, submitted.stderr
-    assert sorted(zipfile.ZipFile(archive).namelist()) == sorted(part.filename for part in PARTS)
+    names = zipfile.ZipFile(archive).namelist()
+    assert sorted(name for name in names if not name.endswith(".ipynb")) == sorted(part.filename for part in PARTS)
+    notebooks = [name for name in names if name.endswith(".ipynb")]  # their text cells: the written answers
+    assert len(notebooks) == len(list((release / "notebooks").glob("*.ipynb")))
     assert "unfinished: replay_buffer.py" in submitted.stderr
     graded = subprocess.run([sys.executable, "-m", "autograder", "grade", str(archive), "--part", "replay_buffer"],
                             cwd=release, capture_output=True, text=True, timeout=300, env=environment)
