@@ -23,7 +23,7 @@ import pytest
 
 from autograder import sanitize, solution_cells
 from autograder.graders.support import Failure
-from autograder.parts import GRADERS_DIR, PARTS, Part
+from autograder.parts import PARTS, PARTS_DIR, Part, part_of_test_file
 from autograder.sandbox import Limits, StudentCrash, StudentError, Worker, copy_module
 
 GRADESCOPE_VISIBILITY = {"public": "visible", "hidden": "after_published"}
@@ -163,12 +163,12 @@ class _Collector:
         report = outcome.get_result()
         result = self.results.get(item.nodeid)
         if result is None:
-            path = Path(str(item.fspath))
+            part, visibility = part_of_test_file(Path(str(item.fspath)))
             marker = item.get_closest_marker("points")
             doc = (getattr(item, "function", None).__doc__ or item.name).strip().splitlines()[0]
             result = GradedTest(
-                part=path.stem.removeprefix("test_"),
-                visibility=path.parent.name,
+                part=part,
+                visibility=visibility,
                 name=doc,
                 nodeid=item.nodeid,
                 max_score=float(marker.args[0]) if marker else 0.0,
@@ -206,7 +206,7 @@ def catalog(part: Part, visibilities: Iterable[str] = ("public", "hidden")) -> l
                 points = next((decorator.args[0].value for decorator in node.decorator_list
                                if isinstance(decorator, ast.Call) and getattr(decorator.func, "id", "") == "points"), 0)
                 doc = (ast.get_docstring(node) or node.name).strip().splitlines()[0]
-                entries.append(CatalogEntry(part.name, path.parent.name, f"{index}.{len(entries) + 1}", doc,
+                entries.append(CatalogEntry(part.name, part_of_test_file(path)[1], f"{index}.{len(entries) + 1}", doc,
                                             float(points)))
     return entries
 
@@ -279,9 +279,9 @@ def _run_tests(submission: Path, parts: list[Part], visibilities: Iterable[str],
     files = grader_files(parts, list(visibilities))
     collector = _Collector()
     args = [str(path) for path in files] + [
-        "--rootdir", str(GRADERS_DIR),
-        "-c", str(GRADERS_DIR / "pytest.ini"),
-        "--confcutdir", str(GRADERS_DIR),
+        "--rootdir", str(PARTS_DIR),
+        "-c", str(PARTS_DIR / "pytest.ini"),
+        "--confcutdir", str(PARTS_DIR),
         "--import-mode=importlib",
         "-p", "no:cacheprovider",
         "-p", "no:randomly",

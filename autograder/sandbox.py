@@ -35,12 +35,15 @@ from pathlib import Path
 from typing import Any
 
 from autograder import wire
+from autograder.parts import PARTS
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 WORKER_CODE = ("autograder/__init__.py", "autograder/wire.py", "autograder/worker.py", "autograder/probes",
-               "autograder/shared", "dqkit")
+               "autograder/shared", "dqkit", "autograder/parts/__init__.py",
+               *(f"autograder/parts/{part.name}/{name}" for part in PARTS for name in ("__init__.py", "probes.py")))
 """Everything of the kit the worker process imports, relative to the package root: inside
-the sandbox it is all the kit there is."""
+the sandbox it is all the kit there is. Of a part's folder, only its package and its probes:
+never its checks, its tests or its ``secret/``."""
 KIT_MOUNT = "/kit"
 SUBMISSION_MOUNT = "/submission"
 WORK_MOUNT = "/tmp"
@@ -570,7 +573,7 @@ class Worker:
 
     def call(self, probe: str, args: dict[str, Any] | None = None, timeout: float = 10.0,
              kind: str = "tests") -> Any:
-        """Run ``autograder.probes.<module>.<function>`` on the student's ``<module>.py``.
+        """Run ``autograder.parts.<module>.probes.<function>`` on the student's ``<module>.py``.
         ``kind`` names the budget the call is charged to: ``tests`` or ``learning``."""
         module = probe.partition(".")[0]
         hung = self._hung_seconds.get(module, 0.0)

@@ -2,8 +2,9 @@
 
 The student hand-out is the folders and files of ``HAND_OUT_ROOTS`` minus two kinds of file:
 
-- **secret** (``SECRET``): what would give away a grade: the hidden tests, their fixtures and
-  the builders of the hidden inputs. The Gradescope image holds them, readable by root only
+- **secret** (``SECRET``): what would give away a grade: every part's ``secret/`` folder (its
+  hidden tests, their fixtures and the builders of its inputs), the builders' shared helpers
+  and the script that runs the builders. The Gradescope image holds them, readable by root only
   (its ``setup.sh`` asks this module which they are); nothing else students receive does.
 - **instructor tools** (``INSTRUCTOR_TOOLS``): what builds the hand-outs and the grading
   set-ups from ``solutions/``. Not secret, but useless to a student.
@@ -23,8 +24,7 @@ from pathlib import Path
 
 HAND_OUT_ROOTS = ("assignments", "autograder", "dqkit", "lecture_notes", "notebooks",
                   "kit", "requirements.txt", "environment.yml", "pyproject.toml")
-SECRET = ("autograder/graders/hidden", "autograder/graders/fixtures/hidden", "autograder/cases_*.py",
-          "autograder/fixtures.py")
+SECRET = ("autograder/parts/*/secret", "autograder/parts/_secret_common.py", "autograder/fixtures.py")
 INSTRUCTOR_TOOLS = ("autograder/instructor.py", "autograder/release.py", "autograder/secrecy.py",
                     "autograder/gradescope.py", "autograder/nbgrader_course.py", "autograder/assign.py",
                     "autograder/notebooks.py", "autograder/templates")

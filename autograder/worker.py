@@ -4,7 +4,7 @@ The grader starts it with ``python -I`` (no PYTHONPATH, no user site, no current
 on ``sys.path``, so a student ``sitecustomize.py`` or ``conftest.py`` is never loaded), in a
 scratch directory that holds only copies of the graded modules, with resource limits set
 before Python starts. It reads requests from one pipe and writes answers to another. Each
-request names a probe: a function in ``autograder.probes`` that exercises the student's code
+request names a probe: a function in ``autograder/parts/<part>/probes.py`` that exercises the student's code
 and turns what comes back into plain data. The grader, in its own process, decides what is
 right; nothing in here does.
 """
@@ -63,7 +63,7 @@ def _dispatch(request: dict) -> Any:
         return None
     if action == "probe":
         module_name, _, function_name = request["probe"].partition(".")
-        probes = importlib.import_module(f"autograder.probes.{module_name}")
+        probes = importlib.import_module(f"autograder.parts.{module_name}.probes")
         function = probes.PROBES[function_name]
         return function(**request.get("args", {}))
     raise ValueError(f"unknown action {action!r}")
@@ -118,11 +118,14 @@ def _preload(package_root: str) -> None:
 
     import autograder.probes
     import dqkit
+    from autograder.parts import PARTS
 
     torch.set_num_threads(1)
     for package in (dqkit, autograder.probes):
         for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
             importlib.import_module(info.name)
+    for part in PARTS:
+        importlib.import_module(f"{part.module}.probes")
     sys.path[:] = [entry for entry in sys.path if os.path.realpath(entry or ".") != os.path.realpath(package_root)]
 
 

@@ -1,22 +1,17 @@
-"""Checks shared by the public and hidden tests of parts random_shooting and cem.
+"""Checks of an action maximizer shared by parts random_shooting and cem, and two shared
+with the continuous-action agents (sampled_q, naf, ddpg).
 
 The student's maximizer gets a ``q_function`` that records every call
 (``autograder/probes/_analytic_q.py``). Most checks read that record and are exact: the
 result's dtype, shape and bounds; one batched call of B * M rows (per iteration, for CEM);
 the action returned is a sample that was evaluated for its own observation, the best one,
-and the value returned is Q there.
+and the value returned is Q there. The statistical checks of each part are in its own
+``checks.py``; their tolerances come from ``autograder/graders/statistics.py``.
 
-The others are statistical, because the samples are random. Each states its false-alarm
-probability, the chance that a correct implementation fails it, and keeps it below
-FALSE_ALARM per check, without assuming anything about how the random numbers are drawn:
-- samples uniform in the box: the Dvoretzky-Kiefer-Wolfowitz inequality (:func:`dkw_tolerance`);
-- CEM samples around the right Gaussian: Hoeffding-Azuma on counts (:func:`check_cem_iterations`);
-- random shooting close to the maximum: a tolerance the budget allows, derived in
-  ``autograder/cases_continuous.py`` (:func:`check_near_max`);
-- CEM close to the maximum, and better than random shooting: the reference's own spread,
-  from many seeds (:func:`check_cem_near_max`, :func:`check_cem_beats_random_shooting`);
-- exploration noise (of parts ddpg, naf and sampled_q) independent across the rows of a
-  call and the dimensions of a row: Hoeffding on sign agreements (:func:`check_noise_independence`).
+For the agents: exploration noise (of parts ddpg, naf and sampled_q) independent across the
+rows of a call and the dimensions of a row: Hoeffding on sign agreements
+(:func:`check_noise_independence`); and :func:`step_multiple`, which names an update taken
+with the wrong step.
 """
 from __future__ import annotations
 
@@ -26,100 +21,13 @@ from typing import Any
 
 import numpy as np
 
+from autograder.graders.statistics import FALSE_ALARM, hoeffding_tolerance, normal_cdf
 from autograder.graders.support import call_with_hint, expect, fail, show
 from autograder.shared.analytic_q import q_values
 
-FALSE_ALARM = 1e-6  # per statistical check
 BOUND_SLACK = 1e-6  # float32 rounding of low + (high - low) * u may land a hair outside
-NEAR_MAX_QUANTILE = 0.9  # CEM's tolerance: this quantile of the reference's gap ...
-NEAR_MAX_SLACK = 1.5  # ... times this (a larger threshold only lowers the false alarm)
-CALIBRATION_RISK = 1e-9  # chance that a fixture's estimate of the reference's win rate is too high
-
 INDEX_MISMATCH = re.compile(r"shape mismatch: indexing tensors could not be broadcast together")
 TOPK_RANGE = re.compile(r"selected index k out of range")
-
-
-# -- statistics ------------------------------------------------------------------------------
-def normal_cdf(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.vectorize(math.erf)(np.asarray(x, dtype=np.float64) / math.sqrt(2.0)))
-
-
-def dkw_tolerance(samples: int, dims: int, false_alarm: float = FALSE_ALARM) -> float:
-    """sup_x |F_n(x) - F(x)| exceeds this for one of ``dims`` empirical CDFs of ``samples``
-    draws with probability below ``false_alarm``: P(sup > eps) <= 2 exp(-2 n eps^2)
-    (Dvoretzky-Kiefer-Wolfowitz, with Massart's constant), union over the dimensions."""
-    return math.sqrt(math.log(2 * dims / false_alarm) / (2 * samples))
-
-
-def hoeffding_tolerance(count: int, tests: int, false_alarm: float = FALSE_ALARM) -> float:
-    """A share of ``count`` indicators (independent, or a martingale: Azuma) strays from its
-    expected value by more than this in one of ``tests`` such shares with probability below
-    ``false_alarm``: P(|share - expected| > eps) <= 2 exp(-2 count eps^2)."""
-    return math.sqrt(math.log(2 * tests / false_alarm) / (2 * count))
-
-
-def _log_beta(a: float, b: float) -> float:
-    return math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
-
-
-def beta_binomial_tail(limit: int, runs: int, calibration_runs: int, rank: int) -> float:
-    """P(more than ``limit`` of ``runs`` new runs exceed the ``rank``-th smallest of
-    ``calibration_runs`` reference runs), for runs exchangeable with the reference's.
-
-    The share U of the distribution above the rank-th order statistic of n draws is
-    Beta(n - rank + 1, rank), whatever the distribution (it is continuous here); given U,
-    the count of new runs above it is Binomial(runs, U). Their mixture is beta-binomial."""
-    a, b = calibration_runs - rank + 1, rank
-    total = 0.0
-    for j in range(limit + 1, runs + 1):
-        log_choose = math.lgamma(runs + 1) - math.lgamma(j + 1) - math.lgamma(runs - j + 1)
-        total += math.exp(log_choose + _log_beta(j + a, runs - j + b) - _log_beta(a, b))
-    return total
-
-
-def allowed_exceedances(runs: int, calibration_runs: int, rank: int, false_alarm: float = FALSE_ALARM) -> int:
-    """The fewest exceedances f such that a correct implementation exceeds more than f
-    times with probability below ``false_alarm`` (:func:`beta_binomial_tail`)."""
-    for limit in range(runs + 1):
-        if beta_binomial_tail(limit, runs, calibration_runs, rank) < false_alarm:
-            return limit
-    return runs
-
-
-def _binomial_terms(values: range, trials: int, p: float) -> float:
-    """The sum of P(Binomial(trials, p) = j) over j in ``values``."""
-    if p <= 0.0 or p >= 1.0:
-        return float(sum(j == (trials if p >= 1.0 else 0) for j in values))
-    return sum(math.exp(math.lgamma(trials + 1) - math.lgamma(j + 1) - math.lgamma(trials - j + 1)
-                        + j * math.log(p) + (trials - j) * math.log1p(-p)) for j in values)
-
-
-def binomial_cdf(successes: int, trials: int, p: float) -> float:
-    """P(Binomial(trials, p) <= successes)."""
-    return _binomial_terms(range(0, max(successes, -1) + 1), trials, p)
-
-
-def clopper_pearson_lower(successes: int, trials: int, risk: float = CALIBRATION_RISK) -> float:
-    """A lower confidence bound on a success probability: the smallest p under which
-    ``successes`` or more of ``trials`` still has probability at least ``risk``."""
-    if successes == 0:
-        return 0.0
-    low, high = 0.0, 1.0
-    for _ in range(100):  # bisection: P(X >= successes) grows with p
-        middle = (low + high) / 2
-        if _binomial_terms(range(successes, trials + 1), trials, middle) < risk:
-            low = middle
-        else:
-            high = middle
-    return low
-
-
-def minimum_wins(runs: int, win_rate: float, false_alarm: float = FALSE_ALARM) -> int:
-    """The most wins w such that P(Binomial(runs, win_rate) < w) < ``false_alarm``."""
-    wins = 0
-    while wins < runs and binomial_cdf(wins, runs, win_rate) < false_alarm:
-        wins += 1
-    return wins
 
 
 def step_multiple(got: dict[str, np.ndarray], want: dict[str, np.ndarray],
@@ -342,28 +250,6 @@ def check_independent_across_observations(result: dict[str, Any], case: dict[str
                  "separate samples for every observation (an array [B, M, A], not [M, A] reused).")
 
 
-def check_uniform(result: dict[str, Any], case: dict[str, Any], what: str) -> None:
-    """In every dimension the samples' empirical CDF, scaled to [0, 1], stays within the DKW
-    band of the uniform one; the false alarm is below FALSE_ALARM (:func:`dkw_tolerance`)."""
-    low, high = case["args"]["low"].astype(np.float64), case["args"]["high"].astype(np.float64)
-    expect_called(result, what)
-    actions = np.concatenate([call["actions"] for call in result["calls"]])
-    scaled = (actions - low) / (high - low)
-    count, dims = scaled.shape
-    tolerance = dkw_tolerance(count, dims)
-    grid = (np.arange(1, count + 1)) / count
-    for j in range(dims):
-        column = np.sort(scaled[:, j])
-        distance = max(np.max(grid - column), np.max(column - (grid - 1.0 / count)))
-        if distance > tolerance:
-            lower_half = float(np.mean(column < 0.5))
-            fail(f"{what}: in action dimension {j} the samples are not uniform in [{low[j]:g}, {high[j]:g}]: the "
-                 f"share of samples below some point differs from the uniform share by {100 * distance:.1f} points "
-                 f"(allowed: {100 * tolerance:.1f}, exceeded by a uniform sampler with probability below "
-                 f"{FALSE_ALARM:g}); {100 * lower_half:.0f}% of them lie in the lower half of the range. Draw "
-                 "u uniformly in [0, 1) (rng.random) and use low + (high - low) * u, or rng.uniform(low, high).")
-
-
 # -- same seed, same result -------------------------------------------------------------------
 def check_replays(student, case: dict[str, Any], what: str) -> None:
     runs = run(student, case)["runs"]
@@ -375,45 +261,6 @@ def check_replays(student, case: dict[str, Any], what: str) -> None:
     expect(not np.array_equal(first["actions"], other["actions"]),
            f"{what} gave the same actions for generators with different seeds: the samples do not depend on the rng "
            "argument (a generator of your own with a fixed seed, or no random draws at all). Draw them from rng.")
-
-
-# -- random shooting: close to the maximum ----------------------------------------------------
-def check_near_max(result: dict[str, Any], case: dict[str, Any], what: str) -> None:
-    """Each observation's gap, max Q - Q(s_b, action returned), is within the tolerance its
-    budget allows (``cases_continuous.uniform_gap_tolerances``: a correct implementation
-    exceeds one of them with probability below FALSE_ALARM)."""
-    q, tolerances = case["args"]["q"], case["tolerances"]
-    batch = len(q["true_max"])
-    gaps = q["true_max"] - q_values(q, np.arange(batch), result["actions"]["values"])
-    over = gaps > tolerances
-    if over.any():
-        b = int(np.argmax(gaps - tolerances))
-        fail(f"{what} with M = {case['args']['num_samples']} samples: for observation {b} the action returned has "
-             f"Q = {q['true_max'][b] - gaps[b]:.4f}, but the maximum over the box is {q['true_max'][b]:.4f} (gap "
-             f"{gaps[b]:.4f}; the best of M uniform samples is within {tolerances[b]:.4f} except with probability "
-             f"below {FALSE_ALARM / batch:.2g}). {int(over.sum())} of {batch} observations are over their "
-             "tolerance. Possible causes: not the sample with the largest Q kept, samples evaluated with another "
-             "observation's row, fewer than M samples, or samples not spread over the whole box (the other tests "
-             "of this part check each).")
-
-
-# -- CEM: the iterations ----------------------------------------------------------------------
-def _rounds(result: dict[str, Any], batch: int, samples: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Each call's samples [B, M, A] and values [B, M], rows grouped by observation."""
-    rounds = []
-    for call in result["calls"]:
-        order = np.argsort(call["index"], kind="stable")
-        rounds.append((call["actions"][order].reshape(batch, samples, -1),
-                       call["values"][order].reshape(batch, samples)))
-    return rounds
-
-
-def _fit(samples: np.ndarray, values: np.ndarray, chosen: np.ndarray, min_std: float) -> tuple:
-    """Mean, and std by both normalisations (floored), of the samples picked by ``chosen`` [B, K]."""
-    picked = np.take_along_axis(samples, chosen[:, :, None], axis=1)
-    count = picked.shape[1]
-    return (picked.mean(axis=1), np.maximum(picked.std(axis=1), min_std),
-            np.maximum(picked.std(axis=1, ddof=1) if count > 1 else picked.std(axis=1), min_std))
 
 
 def _event_shares(samples: np.ndarray, mean: np.ndarray, std_low: np.ndarray, std_high: np.ndarray,
@@ -437,151 +284,6 @@ def _event_shares(samples: np.ndarray, mean: np.ndarray, std_low: np.ndarray, st
 def _fits(shares: dict[str, float], tolerance: float) -> bool:
     return (abs(shares["above"] - shares["p_above"]) <= tolerance
             and shares["p_near_min"] - tolerance <= shares["near"] <= shares["p_near_max"] + tolerance)
-
-
-def check_cem_iterations(result: dict[str, Any], case: dict[str, Any], what: str) -> None:
-    """The first iteration samples clip(N(centre, initial std^2)); every later one samples
-    clip(N(mean, std^2)) with mean and std of the previous iteration's elites (std by
-    either normalisation, floored at min_std), per observation and dimension.
-
-    Conditioned on the record so far, each sampled coordinate is an independent draw from
-    a known distribution, so the shares of two events (:func:`_event_shares`) have known
-    expectations; pooled over observations, samples and dimensions they form a martingale,
-    and Hoeffding-Azuma bounds the chance that a correct implementation strays by more
-    than the tolerance (4 shares: 2 events, first and later iterations) by FALSE_ALARM."""
-    settings = case["args"]["settings"]
-    batch, samples, dim = _sizes(case)
-    elites, min_std = settings["num_elites"], settings["min_std"]
-    low, high = case["args"]["low"].astype(np.float64), case["args"]["high"].astype(np.float64)
-    expect_called(result, what)
-    rounds = _rounds(result, batch, samples)
-    for number, (drawn, _) in enumerate(rounds[1:], start=2):
-        collapsed = [b for b in range(batch) if np.all(drawn[b] == drawn[b, 0])]
-        if collapsed:
-            fail(f"{what}: in iteration {number} all {samples} samples of observation {collapsed[0]} are the same "
-                 f"point, {show(drawn[collapsed[0], 0])}: the std collapsed to 0 because the elites coincided. "
-                 f"Floor the refit std at min_std (std.clamp(min=min_std)).")
-    initial = settings["initial_std"]
-    std0 = (high - low) / 2 if initial is None else np.broadcast_to(np.asarray(initial, dtype=np.float64), (dim,))
-    first_mean, first_std = np.tile((low + high) / 2, (batch, 1)), np.tile(std0, (batch, 1))
-    first = _event_shares(rounds[0][0], first_mean, first_std, first_std, low, high)
-    tolerance_first = hoeffding_tolerance(batch * samples * dim, tests=4)
-    if not _fits(first, tolerance_first):
-        setting = "(high - low) / 2" if initial is None else f"initial_std = {show(std0)}"
-        fail(f"{what}: the first iteration's samples do not follow N(mean, std^2) clipped to the box, with mean the "
-             f"box's centre (low + high) / 2 = {show((low + high) / 2)} and std {setting}: {_describe(first)} "
-             f"(allowed: ±{100 * tolerance_first:.1f} points). Sample mean + std * rng.standard_normal(...), then clip.")
-    if len(rounds) < 2:
-        return
-    later = _shares_after_refit(rounds, "elites", elites, min_std, low, high, std0)
-    tolerance = hoeffding_tolerance(batch * samples * dim * (len(rounds) - 1), tests=4)
-    if _fits(later, tolerance):
-        return
-    guesses = {
-        "all": "The samples fit a Gaussian refit to all samples of the previous iteration: refit mean and std to "
-               "the num_elites best samples only.",
-        "lowest": "The samples fit a Gaussian refit to the samples with the lowest values: the elites are the "
-                  "num_elites samples with the largest Q (topk with largest=True).",
-        "stale_mean": "The samples are centred on the previous iteration's mean: set the mean to the elites' mean.",
-        "stale_std": "The samples have the previous iteration's std: set the std to the elites' std.",
-    }
-    hint = next((message for kind, message in guesses.items()
-                 if _fits(_shares_after_refit(rounds, kind, elites, min_std, low, high, std0), tolerance)), "")
-    fail(f"{what}: after the first iteration, the samples should follow N(mean, std^2) clipped to the box, with "
-         f"mean and std those of the previous iteration's {elites} elites (the samples with the largest Q), std "
-         f"at least min_std = {min_std:g}: {_describe(later)} (allowed: ±{100 * tolerance:.1f} points; a correct "
-         f"refit strays further with probability below {FALSE_ALARM:g}). {hint}".strip())
-
-
-def _shares_after_refit(rounds: list, kind: str, elites: int, min_std: float, low: np.ndarray,
-                        high: np.ndarray, std0: np.ndarray) -> dict[str, float]:
-    """The pooled event shares of iterations 2, 3, ... under one refit rule: the reference
-    (``elites``) or a plausible mistake, for naming it: refit to ``all`` samples or to the
-    ``lowest`` ones, or one of mean and std never updated (``stale_mean``, ``stale_std``)."""
-    batch = rounds[0][1].shape[0]
-    stale_mean, stale_std = np.tile((low + high) / 2, (batch, 1)), np.tile(std0, (batch, 1))
-    totals: dict[str, float] = {}
-    for number in range(1, len(rounds)):
-        drawn, values = rounds[number - 1]
-        order = np.argsort(-values, axis=1, kind="stable")
-        chosen = {"all": order, "lowest": order[:, ::-1][:, :elites]}.get(kind, order[:, :elites])
-        mean, std_low, std_high = _fit(drawn, values, chosen, min_std)
-        if kind == "stale_mean":
-            mean = stale_mean
-        if kind == "stale_std":
-            std_low = std_high = stale_std
-        shares = _event_shares(rounds[number][0], mean, std_low, std_high, low, high)
-        for key, value in shares.items():
-            totals[key] = totals.get(key, 0.0) + value / (len(rounds) - 1)
-    return totals
-
-
-def _describe(shares: dict[str, float]) -> str:
-    return (f"{100 * shares['near']:.1f}% of the sampled coordinates lie within one std of the mean (expected "
-            f"{100 * shares['p_near_min']:.1f}-{100 * shares['p_near_max']:.1f}%) and {100 * shares['above']:.1f}% "
-            f"above it (expected {100 * shares['p_above']:.1f}%)")
-
-
-# -- CEM: close to the maximum, better than random shooting -----------------------------------
-def _cem_gaps(student, case: dict[str, Any], what: str) -> np.ndarray:
-    result = run(student, case)
-    batch, _, dim = _sizes(case)
-    if "layout" in result:
-        fail(f"{what} returned (dtype, shape) {result['layout']['actions']} for actions and "
-             f"{result['layout']['values']} for values; expected float32 {[batch, dim]} and float32 {[batch]}.")
-    return np.asarray(result["gaps"])
-
-
-def _settings_text(case: dict[str, Any]) -> str:
-    settings = case["args"]["settings"]
-    return ", ".join(f"{key}={settings[key]}" for key in ("num_samples", "num_elites", "iterations"))
-
-
-def check_cem_near_max(student, case: dict[str, Any], what: str) -> None:
-    """The student's CEM, run with STUDENT seeds, against the reference run with many
-    calibration seeds (the golden sample). The statistic of a run is its average gap,
-    max Q - Q(s_b, action returned), over the observations. The threshold is NEAR_MAX_SLACK
-    times the reference's NEAR_MAX_QUANTILE quantile; a run of a correct CEM lands above
-    the plain quantile with a probability U that is Beta-distributed whatever the
-    distribution of gaps, so the number of runs above it is beta-binomial
-    (:func:`beta_binomial_tail`), and a threshold above the quantile only makes exceeding
-    rarer. The check fails if more runs exceed it than a correct CEM would except with
-    probability FALSE_ALARM."""
-    gaps = _cem_gaps(student, case, what)
-    reference = np.sort(case["golden"]["gaps"])
-    rank = math.ceil(NEAR_MAX_QUANTILE * len(reference))
-    threshold = NEAR_MAX_SLACK * reference[rank - 1]
-    limit = allowed_exceedances(len(gaps), len(reference), rank)
-    over = int(np.sum(gaps > threshold))
-    if over > limit:
-        fail(f"{what} ({_settings_text(case)}) over {len(gaps)} runs with different seeds: the average gap to "
-             f"the true maximum, max Q - Q(s, action returned), was above {threshold:.4g} in {over} runs (median "
-             f"gap {np.median(gaps):.4g}). A correct CEM has a median gap of about {np.median(reference):.4g} and "
-             f"exceeds {threshold:.4g} in at most {limit} of {len(gaps)} runs, except with probability below "
-             f"{FALSE_ALARM:g}. Check that the elites are the samples with the largest Q, that mean and std are "
-             "refit to them, and that the best sample seen is returned.")
-
-
-def check_cem_beats_random_shooting(student, case: dict[str, Any], what: str) -> None:
-    """In each run, CEM's average gap is compared with that of random shooting with the same
-    number of Q-evaluations (the baseline, computed by the fixture builder for the same
-    seeds). The reference's win rate, from its calibration runs, gives a lower confidence
-    bound (Clopper-Pearson, wrong with probability CALIBRATION_RISK); a correct CEM wins
-    fewer than :func:`minimum_wins` runs with probability below FALSE_ALARM."""
-    gaps = _cem_gaps(student, case, what)
-    baseline = case["baseline"]
-    reference_wins = int(np.sum(case["golden"]["gaps"] < baseline["calibration_gaps"]))
-    win_rate = clopper_pearson_lower(reference_wins, len(baseline["calibration_gaps"]))
-    wins = int(np.sum(gaps < baseline["gaps"]))
-    needed = minimum_wins(len(gaps), win_rate)
-    if wins < needed:
-        fail(f"{what} ({_settings_text(case)}, {baseline['budget']} Q-evaluations per observation) found a better "
-             f"action on average than random shooting with the same {baseline['budget']} evaluations in only "
-             f"{wins} of {len(gaps)} runs (median gap {np.median(gaps):.4g} vs {np.median(baseline['gaps']):.4g} for "
-             f"random shooting). A correct CEM wins at least {needed} (the reference won {reference_wins} of "
-             f"{len(baseline['calibration_gaps'])}); falling short has probability below {FALSE_ALARM:g}. Refitting "
-             "to the elites is what makes CEM better: check that the elites are the best samples and that each "
-             "iteration samples around them.")
 
 
 # -- exploration noise: independent across rows and action dimensions -------------------------

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from autograder import wire
-from autograder.parts import FIXTURES_DIR
+from autograder.parts import part_named
 from autograder.sandbox import StudentError
 
 
@@ -69,8 +69,7 @@ def expect_close(actual: np.ndarray, expected: np.ndarray, what: str, hint: str 
 
 @lru_cache(maxsize=None)
 def _fixture_text(visibility: str, part: str) -> str:
-    path = FIXTURES_DIR / visibility / f"{part}.json"
-    return path.read_text(encoding="utf-8")
+    return part_named(part).fixtures(visibility).read_text(encoding="utf-8")
 
 
 def load_fixture(visibility: str, part: str) -> dict[str, Any]:

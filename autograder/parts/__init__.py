@@ -1,11 +1,24 @@
-"""The parts of the homework, in the order they are taught and graded."""
+"""The parts of the homework, in the order they are taught and graded.
+
+Every part is one folder here, ``autograder/parts/<name>/``, of the same shape:
+
+- ``probes.py``: the worker side, code that runs next to the student's module;
+- ``checks.py``: the grader side, what its tests assert;
+- ``test_public.py`` and ``public.json``: the public tests and their fixtures;
+- ``secret/``: ``test_hidden.py`` and ``hidden.json``, the hidden tests and their fixtures,
+  and ``cases.py``, which builds both fixture files from the reference
+  (``python -m autograder fixtures``).
+
+What several parts share lives outside the part folders: ``autograder/probes/`` (worker
+side), ``autograder/graders/`` (grader side), ``autograder/shared/`` (both sides) and
+``_secret_common.py`` here (the case builders' helpers).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-GRADERS_DIR = Path(__file__).resolve().parent / "graders"
-FIXTURES_DIR = GRADERS_DIR / "fixtures"
+PARTS_DIR = Path(__file__).resolve().parent
 VISIBILITIES = ("public", "hidden")
 
 
@@ -36,8 +49,20 @@ class Part:
     def filename(self) -> str:
         return f"{self.name}.py"
 
+    @property
+    def folder(self) -> Path:
+        return PARTS_DIR / self.name
+
+    @property
+    def module(self) -> str:
+        """The part's package, ``autograder.parts.<name>``."""
+        return f"{__name__}.{self.name}"
+
     def tests(self, visibility: str) -> Path:
-        return GRADERS_DIR / visibility / f"test_{self.name}.py"
+        return self.folder / ("test_public.py" if visibility == "public" else "secret/test_hidden.py")
+
+    def fixtures(self, visibility: str) -> Path:
+        return self.folder / ("public.json" if visibility == "public" else "secret/hidden.json")
 
 
 PARTS: tuple[Part, ...] = (
@@ -60,6 +85,13 @@ PARTS: tuple[Part, ...] = (
 
 
 LEARNING_PARTS: tuple[Part, ...] = tuple(part for part in PARTS if part.learning)
+
+
+def part_of_test_file(path: Path) -> tuple[str, str]:
+    """The part and visibility (``public`` or ``hidden``) of one of the parts' test files."""
+    if path.name == "test_public.py":
+        return path.parent.name, "public"
+    return path.parent.parent.name, "hidden"
 
 
 def part_named(name: str) -> Part:

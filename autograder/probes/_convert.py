@@ -38,3 +38,9 @@ def gradients(module: torch.nn.Module) -> dict[str, np.ndarray | None]:
     The grader decides from these whether a gradient reached the module."""
     return {name: None if parameter.grad is None else parameter.grad.detach().to(torch.float64).numpy().copy()
             for name, parameter in module.named_parameters()}
+
+
+def with_graph(values: np.ndarray) -> torch.Tensor:
+    """A float32 tensor that carries an autograd graph, as a network's output would."""
+    leaf = torch.zeros(values.shape, dtype=torch.float32, requires_grad=True)
+    return leaf + torch.as_tensor(values, dtype=torch.float32)

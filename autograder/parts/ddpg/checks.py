@@ -15,11 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from autograder.graders.continuous_checks import (check_noise_independence, dkw_tolerance, hoeffding_tolerance,
-                                                  normal_cdf, step_multiple)
-from autograder.graders.dqn_checks import first_match
-from autograder.graders.support import (call_with_hint, expect, expect_close, expect_tensor, fail, show,
-                                        with_gradient)
+from autograder.graders.continuous import check_noise_independence, step_multiple
+from autograder.graders.q_targets import first_match
+from autograder.graders.statistics import dkw_tolerance, hoeffding_tolerance, normal_cdf
+from autograder.graders.support import call_with_hint, expect, expect_close, expect_tensor, fail, show, with_gradient
 
 FALSE_ALARM = 1e-6  # per statistical check
 BOUND_SLACK = 1e-6  # float32 rounding at the bounds

@@ -1,8 +1,8 @@
 """Public tests for part "ddpg" (run them with: python -m autograder check ddpg)."""
 from __future__ import annotations
 
-from autograder.graders import ddpg_checks as checks
 from autograder.graders.support import load_fixture, points
+from autograder.parts.ddpg import checks
 
 CASES = load_fixture("public", "ddpg")
 

@@ -6,8 +6,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from autograder.probes._convert import tensor_to_plain
-from autograder.probes.dqn import _with_graph
+from autograder.probes._convert import tensor_to_plain, with_graph
 from autograder.worker import ProbeInputError
 
 
@@ -17,7 +16,7 @@ def double_dqn_targets(rewards: np.ndarray, terminated: np.ndarray, next_q_value
 
     result = double_dqn.double_dqn_targets(
         torch.as_tensor(rewards, dtype=torch.float32), torch.as_tensor(terminated, dtype=torch.float32),
-        _with_graph(next_q_values_online), _with_graph(next_q_values_target), gamma)
+        with_graph(next_q_values_online), with_graph(next_q_values_target), gamma)
     plain = tensor_to_plain(result, "double_dqn_targets(...)")
     plain["requires_grad"] = bool(result.requires_grad)
     return plain

@@ -1,8 +1,8 @@
 """Public tests for part "double_dqn" (run them with: python -m autograder check double_dqn)."""
 from __future__ import annotations
 
-from autograder.graders import dqn_checks as checks
 from autograder.graders.support import load_fixture, points
+from autograder.parts.double_dqn import checks
 
 CASES = load_fixture("public", "double_dqn")
 

@@ -1,96 +1,15 @@
-"""Checks shared by the public and hidden tests of parts dqn, double_dqn and n_step."""
+"""Checks of part dqn: epsilon-greedy, the schedule, targets, loss, update and the fitted-Q chain."""
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from autograder.graders.support import call_with_hint, expect, expect_close, expect_tensor, fail, show
+from autograder.graders.q_targets import expect_targets, first_match, run
+from autograder.graders.support import expect, expect_close, fail, show
 
 FALSE_ALARM = 1e-6  # per frequency check
-
-NO_GRAPH = re.compile(r"does not require grad and does not have a grad_fn")
-SIZE_MISMATCH = re.compile(r"size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\)")
-OUT_OF_BOUNDS = re.compile(r"index (\d+) is out of bounds for dimension 1 with size (\d+)")
-BATCH_AXIS_HINT = ("One entry per action instead of one per transition: the max (or argmax) was taken "
-                   "over the batch axis (dim=0); take it over actions (dim=1).")
-# With a batch of one, a result with one entry per action also comes from taking no max at all.
-ONE_ROW_AXIS_HINT = ("One entry per action instead of one per transition: the max (or argmax) was taken over "
-                     "the batch axis (dim=0), or not taken at all; take it over actions (dim=1).")
-
-
-def _batch_and_actions(args: dict[str, Any]) -> tuple[int, int] | None:
-    """(B, A) of a targets case, read off its [B, A] next-state values."""
-    for name in ("next_q_values", "next_q_values_online"):
-        if name in args:
-            return tuple(np.shape(args[name]))
-    return None
-
-
-def error_hint(message: str, case: dict[str, Any]) -> str:
-    """A likely cause, in the student's terms, for a known exception from their code."""
-    probe, shape = case["probe"], _batch_and_actions(case["args"])
-    if probe == "dqn.fitted_q_chain":
-        shape = (2 * case["args"]["states"], 2)  # every (state, action) pair once, two actions
-    if NO_GRAPH.search(message):
-        return ("The loss has no autograd graph, so backward() has nothing to differentiate. Possible causes: "
-                "q_values were computed without a graph (under torch.no_grad(), or detached), or the loss was "
-                "rebuilt from plain numbers (.item(), .numpy(), torch.tensor(...)). Compute q_values = "
-                "q_network(observations) with autograd on and the loss from them; only the targets are detached.")
-    if probe in ("dqn.dqn_targets", "dqn.fitted_q_chain") or probe.startswith("double_dqn."):
-        sizes = SIZE_MISMATCH.search(message)
-        if sizes and shape and shape[0] != shape[1] and {int(n) for n in sizes.groups()} == set(shape):
-            return ("A tensor with one entry per action met one with one entry per transition: the max (or "
-                    "argmax) was taken over the batch axis (dim=0), or not taken at all; take it over actions "
-                    "(dim=1).")
-        index = OUT_OF_BOUNDS.search(message)
-        if index and shape:
-            # An argmax over the batch axis gives indices up to B - 1, one over the flattened
-            # tensor up to B * A - 1: name the one the index fits.
-            value, (batch, actions) = int(index.group(1)), shape
-            axis = ("over the batch axis (dim=0)" if value < batch else
-                    "over the flattened tensor (no dim)" if value < batch * actions else "")
-            if axis:
-                return (f"An action index of {value}, at least the number of actions ({actions}), as an argmax "
-                        f"{axis} can give: take the argmax over actions (dim=1).")
-    if probe.startswith("n_step."):
-        index = OUT_OF_BOUNDS.search(message)
-        if index and index.group(1) == index.group(2):
-            return ("An index equal to the window length N: positions run 0 .. N-1, so the last reward "
-                    "summed (and its bootstrap) is at position m - 1, not m.")
-    return ""
-
-
-def run(student, case: dict[str, Any]) -> Any:
-    """Run one fixture case on the student's code; a known error gets a hint."""
-    return call_with_hint(student, case, lambda text: error_hint(text, case))
-
-
-def first_match(values: np.ndarray, guesses: dict[str, Any]) -> str:
-    """The message of the first guess (a plausible wrong answer) that ``values`` equals."""
-    for message, guess in guesses.items():
-        if guess is not None and np.shape(guess) == np.shape(values) and np.allclose(values, guess, atol=1e-4):
-            return message
-    return ""
-
-
-def expect_targets(result: dict[str, Any], case: dict[str, Any], what: str,
-                   diagnose: Callable[[np.ndarray], str]) -> None:
-    """Shape, dtype and values against the golden case, then no autograd graph."""
-    golden = case["golden"]["values"]
-    shape = _batch_and_actions(case["args"])
-    if shape and shape[0] != shape[1] and result["shape"] in ([shape[1]], [1, shape[1]]):
-        hint = ONE_ROW_AXIS_HINT if shape[0] == 1 else BATCH_AXIS_HINT
-        fail(f"{what} has shape {result['shape']}; expected {list(golden.shape)}. {hint}")
-    if result["shape"] == list(golden.shape) and not np.allclose(result["values"], golden, atol=1e-4, rtol=1e-5):
-        fail(f"{what}: expected {show(golden)}, got {show(result['values'])}. {diagnose(result['values'])}".strip())
-    expect_tensor(result, golden, what, atol=1e-4)
-    expect(not result["requires_grad"],
-           f"{what} returned a tensor that requires grad: a gradient would flow through the target. "
-           "Detach the next-state values (.detach() or torch.no_grad()) before using them.")
 
 
 # -- epsilon-greedy ------------------------------------------------------------------------
@@ -378,84 +297,6 @@ def check_update(student, case: dict[str, Any]) -> None:
                           "does the step), or the loss's graph is not the one from q_network(observations).")
 
 
-# -- double DQN ------------------------------------------------------------------------------
-def check_double_dqn_targets(student, case: dict[str, Any]) -> None:
-    args = case["args"]
-    rewards, terminated, gamma = args["rewards"], args["terminated"], args["gamma"]
-    online, target = args["next_q_values_online"], args["next_q_values_target"]
-    rows = np.arange(len(rewards))
-    mask = gamma * (1 - terminated)
-
-    def value(network_values: np.ndarray) -> np.ndarray:
-        return rewards + mask * network_values
-
-    guesses = {
-        "It equals the DQN target: the action must be chosen with the online network "
-        "(argmax of next_q_values_online), then evaluated with the target network.":
-            value(target.max(axis=1)),
-        "Both choosing and evaluating use the online network: evaluate the chosen action with next_q_values_target.":
-            value(online.max(axis=1)),
-        "Online and target are swapped: choose with the online network, evaluate with the target network.":
-            value(online[rows, target.argmax(axis=1)]),
-        "The argmax is taken over the batch axis: take it over actions (dim=1).":
-            value(target[rows, online.argmax(axis=0)[: len(rows)]]) if online.shape[1] >= len(rows) else None,
-        "The terminal mask is missing: where terminated is 1 the target is just the reward.":
-            rewards + gamma * target[rows, online.argmax(axis=1)],
-        "The mask multiplies the reward too: only the bootstrap is masked.":
-            (1 - terminated) * (rewards + gamma * target[rows, online.argmax(axis=1)]),
-        "gamma is missing from the bootstrap term.":
-            rewards + (1 - terminated) * target[rows, online.argmax(axis=1)],
-    }
-    expect_targets(run(student, case), case, "double_dqn_targets(...)", lambda v: first_match(v, guesses))
-
-
-# -- N-step ------------------------------------------------------------------------------------
-def _n_step_variant(args: dict[str, Any], stop_at_end: bool = True, bootstrap_on_truncation: bool = True,
-                    bootstrap_on_termination: bool = False, exponent_shift: int = 0,
-                    exponent_always_n: bool = False, reward_shift: int = 0,
-                    bootstrap_from_last: bool = False, truncation_ends: bool = True) -> np.ndarray:
-    """The N-step target with one rule changed, for naming a student's mistake."""
-    rewards, terminated, truncated = args["window_rewards"], args["window_terminated"], args["window_truncated"]
-    bootstrap, gamma = args["bootstrap_values"], args["gamma"]
-    targets = []
-    for r, te, tr, v in zip(rewards, terminated, truncated, bootstrap):
-        ends = (te > 0) | ((tr > 0) if truncation_ends else False)
-        last = int(np.argmax(ends)) if (stop_at_end and ends.any()) else len(r) - 1
-        total = sum(gamma ** (k + reward_shift) * r[k] for k in range(last + 1))
-        keep = (te[last] == 0 or bootstrap_on_termination) and (bootstrap_on_truncation or tr[last] == 0)
-        index = len(r) - 1 if bootstrap_from_last else last
-        exponent = len(r) if exponent_always_n else last + 1 + exponent_shift
-        targets.append(total + (gamma**exponent * v[index] if keep else 0.0))
-    return np.asarray(targets)
-
-
-def check_n_step_targets(student, case: dict[str, Any]) -> None:
-    args = case["args"]
-    guesses = {
-        "The sum runs across the end of the episode: stop at the first transition that is terminated or truncated.":
-            _n_step_variant(args, stop_at_end=False),
-        "A truncated window drops its bootstrap: a time limit is not a terminal state, so keep gamma^m * V(s_m).":
-            _n_step_variant(args, bootstrap_on_truncation=False),
-        "A terminated window keeps its bootstrap: a terminal state has no future, so drop gamma^m * V(s_m) "
-        "where the last transition summed is terminated.":
-            _n_step_variant(args, bootstrap_on_termination=True),
-        "Truncation is ignored: the window must also stop at a truncated transition (the next one is another episode).":
-            _n_step_variant(args, truncation_ends=False),
-        "The bootstrap's discount exponent is one too small: after m rewards it is gamma^m.":
-            _n_step_variant(args, exponent_shift=-1),
-        "The bootstrap's discount exponent is one too large: after m rewards it is gamma^m.":
-            _n_step_variant(args, exponent_shift=1),
-        "The bootstrap is discounted by gamma^N even when the window stopped early: after m rewards it is gamma^m.":
-            _n_step_variant(args, exponent_always_n=True),
-        "The rewards are discounted one step too much: reward k gets gamma^k, k = 0 .. m-1, so the first "
-        "reward is not discounted.":
-            _n_step_variant(args, reward_shift=1),
-        "The bootstrap always comes from the window's last position: take it from the last transition summed.":
-            _n_step_variant(args, bootstrap_from_last=True),
-    }
-    expect_targets(run(student, case), case, "n_step_targets(...)", lambda v: first_match(v, guesses))
-
-
 # -- learning checks ------------------------------------------------------------------------
 def chain_q_star(states: int, gamma: float) -> np.ndarray:
     """Q* of the fitted-Q chain in closed form: V*(s) = gamma^(states-1-s), Q*(s, right) =
@@ -463,11 +304,6 @@ def chain_q_star(states: int, gamma: float) -> np.ndarray:
     v_star = gamma ** (states - 1 - np.arange(states))
     left = gamma * v_star[np.maximum(np.arange(states) - 1, 0)]
     return np.stack([left, v_star], axis=1)
-
-
-def chain_v_star(states: int, gamma: float) -> np.ndarray:
-    """V* of the same chain: gamma^(steps to the rewarded exit)."""
-    return gamma ** (states - 1 - np.arange(states))
 
 
 def check_fitted_q_chain(student, case: dict[str, Any]) -> None:
@@ -488,46 +324,3 @@ def check_fitted_q_chain(student, case: dict[str, Any]) -> None:
              "summed over the batch (instead of averaged) would each do this.")
 
 
-def check_overestimation(student, case: dict[str, Any]) -> None:
-    args = case["args"]
-    result = run(student, case)
-    true_value, margin = args["true_value"], 10 * result["standard_error"]
-    expect(result["dqn_mean"] > true_value + 0.3,
-           f"Internal check: the max-based target should overestimate here (got {result['dqn_mean']:.3f}).")
-    if abs(result["double_mean"] - true_value) > margin:
-        hint = ("Its error is not the max's bias, so look for another mistake first (the double_dqn_targets "
-                "tests name it).")
-        if abs(result["double_mean"] - result["dqn_mean"]) <= margin:
-            hint = ("It is as biased as the DQN target: choose a' with the online estimates and evaluate it with "
-                    "the target estimates; taking both from one network keeps the bias.")
-        fail(f"On Sutton & Barto's maximization-bias example (the true value of (A, left) is {true_value:g}), "
-             f"the DQN target averages {result['dqn_mean']:+.3f}: it overestimates, as the lecture says. Your "
-             f"double-Q target should be close to {true_value:g} (within ±{margin:.3f}, 10 standard errors), "
-             f"but it averages {result['double_mean']:+.3f}. {hint}")
-
-
-def check_chain_propagation(student, fast_case: dict[str, Any], slow_case: dict[str, Any]) -> None:
-    args = fast_case["args"]
-    v_star = chain_v_star(args["states"], args["gamma"])
-    reached = {}
-    for case in (slow_case, fast_case):
-        history = run(student, case)["history"]
-        n = case["args"]["n"]
-        final = history[-1]
-        if not np.allclose(final, v_star, atol=1e-4):
-            fail(f"Value iteration on an {args['states']}-state chain with your {n}-step targets should converge "
-                 f"to V* = {show(v_star)}; it ended at {show(final)}. In this stream the window continues into "
-                 "the next episode after the reward. Possible causes: the positions after a termination are not "
-                 "ignored, the bootstrap at a termination is kept, or the discounts are off (the n_step_targets "
-                 "tests on small windows name the rule).")
-        hits = np.flatnonzero(history[:, 0] >= 0.5 * v_star[0])
-        reached[n] = int(hits[0]) + 1 if hits.size else None
-    slow_n, fast_n = slow_case["args"]["n"], fast_case["args"]["n"]
-    expected_fast = -(-args["states"] // fast_n)
-    expect(reached[fast_n] is not None and reached[fast_n] <= expected_fast,
-           f"With {fast_n}-step targets, value should reach the start of the {args['states']}-state chain after "
-           f"{expected_fast} iterations (the reward travels {fast_n} states per iteration); it took "
-           f"{reached[fast_n]}.")
-    expect(reached[slow_n] is not None and reached[fast_n] < reached[slow_n],
-           f"{fast_n}-step targets should propagate the reward faster than {slow_n}-step ones: "
-           f"{reached[fast_n]} vs {reached[slow_n]} iterations.")

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from autograder.probes._convert import tensor_to_plain
+from autograder.probes._convert import tensor_to_plain, with_graph
 from autograder.worker import ProbeInputError
 
 
@@ -62,19 +62,13 @@ def linear_schedule(start: float, end: float, duration: int, steps: list[int]) -
     return values
 
 
-def _with_graph(values: np.ndarray) -> torch.Tensor:
-    """A float32 tensor that carries an autograd graph, as a network's output would."""
-    leaf = torch.zeros(values.shape, dtype=torch.float32, requires_grad=True)
-    return leaf + torch.as_tensor(values, dtype=torch.float32)
-
-
 def dqn_targets(rewards: np.ndarray, terminated: np.ndarray, next_q_values: np.ndarray,
                 gamma: float) -> dict[str, Any]:
     import dqn
 
     result = dqn.dqn_targets(torch.as_tensor(rewards, dtype=torch.float32),
                              torch.as_tensor(terminated, dtype=torch.float32),
-                             _with_graph(next_q_values), gamma)
+                             with_graph(next_q_values), gamma)
     plain = tensor_to_plain(result, "dqn_targets(...)")
     plain["requires_grad"] = bool(result.requires_grad)
     return plain

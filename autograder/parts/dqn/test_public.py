@@ -1,8 +1,8 @@
 """Public tests for part "dqn" (run them with: python -m autograder check dqn)."""
 from __future__ import annotations
 
-from autograder.graders import dqn_checks as checks
 from autograder.graders.support import load_fixture, points
+from autograder.parts.dqn import checks
 
 CASES = load_fixture("public", "dqn")
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.graders import loop_checks as checks
 from autograder.graders.support import load_fixture, points
+from autograder.parts.dqn_loop import checks
 
 CASES = load_fixture("public", "dqn_loop")
 

@@ -6,8 +6,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from autograder.probes._convert import tensor_to_plain
-from autograder.probes.dqn import _with_graph
+from autograder.probes._convert import tensor_to_plain, with_graph
 from autograder.worker import ProbeInputError
 
 
@@ -20,7 +19,7 @@ def n_step_targets(window_rewards: np.ndarray, window_terminated: np.ndarray,
         torch.as_tensor(window_rewards, dtype=torch.float32),
         torch.as_tensor(window_terminated, dtype=torch.float32),
         torch.as_tensor(window_truncated, dtype=torch.float32),
-        _with_graph(bootstrap_values), gamma)
+        with_graph(bootstrap_values), gamma)
     plain = tensor_to_plain(result, "n_step_targets(...)")
     plain["requires_grad"] = bool(result.requires_grad)
     return plain

@@ -1,8 +1,8 @@
 """Public tests for part "n_step" (run them with: python -m autograder check n_step)."""
 from __future__ import annotations
 
-from autograder.graders import dqn_checks as checks
 from autograder.graders.support import load_fixture, points
+from autograder.parts.n_step import checks
 
 CASES = load_fixture("public", "n_step")
 

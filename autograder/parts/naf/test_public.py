@@ -1,8 +1,8 @@
 """Public tests for part "naf" (run them with: python -m autograder check naf)."""
 from __future__ import annotations
 
-from autograder.graders import naf_checks as checks
 from autograder.graders.support import load_fixture, points
+from autograder.parts.naf import checks
 
 CASES = load_fixture("public", "naf")
 

@@ -20,10 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from autograder.graders.continuous_checks import (BOUND_SLACK, _event_shares, _fits, check_noise_independence,
-                                                  hoeffding_tolerance)
-from autograder.graders.support import (call_with_hint, expect, expect_close, expect_tensor, fail, show,
-                                        with_gradient)
+from autograder.graders.continuous import BOUND_SLACK, _event_shares, _fits, check_noise_independence
+from autograder.graders.statistics import hoeffding_tolerance
+from autograder.graders.support import call_with_hint, expect, expect_close, expect_tensor, fail, show, with_gradient
 from autograder.shared.analytic_q import q_values
 
 FALSE_ALARM = 1e-6

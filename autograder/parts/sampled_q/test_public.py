@@ -1,8 +1,8 @@
 """Public tests for part "sampled_q" (run them with: python -m autograder check sampled_q)."""
 from __future__ import annotations
 
-from autograder.graders import sampled_q_checks as checks
 from autograder.graders.support import load_fixture, points
+from autograder.parts.sampled_q import checks
 
 CASES = load_fixture("public", "sampled_q")
 

@@ -1,8 +1,9 @@
 """Hidden tests for part "cem"."""
 from __future__ import annotations
 
-from autograder.graders import continuous_checks as checks
+from autograder.graders import continuous
 from autograder.graders.support import load_fixture, points
+from autograder.parts.cem import checks
 
 CASES = load_fixture("hidden", "cem")
 WHAT = "cem_argmax(...)"
@@ -10,12 +11,12 @@ WHAT = "cem_argmax(...)"
 
 def iterations(student, name: str) -> None:
     case = CASES[name]
-    result = checks.run(student, case)
-    checks.check_calls(result, case, WHAT, expected_calls=case["args"]["settings"]["iterations"])
-    checks.check_evaluated_inside(result, case, WHAT)
-    checks.check_independent_across_observations(result, case, WHAT)
+    result = continuous.run(student, case)
+    continuous.check_calls(result, case, WHAT, expected_calls=case["args"]["settings"]["iterations"])
+    continuous.check_evaluated_inside(result, case, WHAT)
+    continuous.check_independent_across_observations(result, case, WHAT)
     checks.check_cem_iterations(result, case, WHAT)
-    checks.check_best_sample(result, case, WHAT, rounds="in some iteration")
+    continuous.check_best_sample(result, case, WHAT, rounds="in some iteration")
 
 
 @points(1)

@@ -14,25 +14,18 @@ from typing import Any
 import numpy as np
 import torch
 
+from autograder.parts._secret_common import case, f32
 from autograder.shared.networks import build_actor, build_critic
 
 OBS_DIM, ACTION_DIM, HIDDEN = 3, 2, [5]
 LOW, HIGH = np.array([-2.0, 0.0], dtype=np.float32), np.array([2.0, 1.0], dtype=np.float32)
 
 
-def case(probe: str, golden: bool = True, **args) -> dict:
-    return {"probe": probe, "args": args, "golden": golden}
-
-
-def _f32(values) -> np.ndarray:
-    return np.asarray(values, dtype=np.float32)
-
-
 def _mlp_state(rng: np.random.Generator, sizes: list[int], scale: float, offset: float) -> dict[str, np.ndarray]:
     state = {}
     for index, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        state[f"net.{2 * index}.weight"] = _f32(offset + rng.normal(0, scale, (fan_out, fan_in)))
-        state[f"net.{2 * index}.bias"] = _f32(offset + rng.normal(0, scale, fan_out))
+        state[f"net.{2 * index}.weight"] = f32(offset + rng.normal(0, scale, (fan_out, fan_in)))
+        state[f"net.{2 * index}.bias"] = f32(offset + rng.normal(0, scale, fan_out))
     return state
 
 
@@ -40,8 +33,8 @@ def actor_spec(seed: int, low: np.ndarray = LOW, high: np.ndarray = HIGH, offset
                obs_dim: int = OBS_DIM) -> dict[str, Any]:
     rng = np.random.default_rng(seed)
     state = _mlp_state(rng, [obs_dim, *HIDDEN, len(low)], 0.8, offset)
-    state["centre"], state["half_range"] = _f32((high + low) / 2), _f32((high - low) / 2)
-    return {"obs_dim": obs_dim, "low": _f32(low), "high": _f32(high), "hidden": HIDDEN, "state": state}
+    state["centre"], state["half_range"] = f32((high + low) / 2), f32((high - low) / 2)
+    return {"obs_dim": obs_dim, "low": f32(low), "high": f32(high), "hidden": HIDDEN, "state": state}
 
 
 def critic_spec(seed: int, offset: float = 0.0, obs_dim: int = OBS_DIM, action_dim: int = ACTION_DIM) -> dict[str, Any]:
@@ -53,11 +46,11 @@ def critic_spec(seed: int, offset: float = 0.0, obs_dim: int = OBS_DIM, action_d
 def batch(seed: int, size: int, terminated: list[int], obs_dim: int = OBS_DIM,
           low: np.ndarray = LOW, high: np.ndarray = HIGH) -> dict[str, np.ndarray]:
     rng = np.random.default_rng(seed)
-    return {"observations": _f32(rng.normal(0, 1, (size, obs_dim))),
-            "actions": _f32(rng.uniform(low, high, (size, len(low)))),
-            "rewards": _f32(rng.normal(0, 2, size)),
-            "next_observations": _f32(rng.normal(0, 1, (size, obs_dim))),
-            "terminated": _f32(terminated), "truncated": np.zeros(size, dtype=np.float32)}
+    return {"observations": f32(rng.normal(0, 1, (size, obs_dim))),
+            "actions": f32(rng.uniform(low, high, (size, len(low)))),
+            "rewards": f32(rng.normal(0, 2, size)),
+            "next_observations": f32(rng.normal(0, 1, (size, obs_dim))),
+            "terminated": f32(terminated), "truncated": np.zeros(size, dtype=np.float32)}
 
 
 @torch.no_grad()
@@ -84,7 +77,7 @@ def targets_case(seed: int, terminated: list[int], gamma: float) -> dict:
 def critic_loss_case(seed: int, size: int) -> dict:
     data = batch(seed, size, [0] * size)
     critic = critic_spec(seed + 1)
-    targets = _f32(np.random.default_rng(seed + 2).normal(0, 2, size))
+    targets = f32(np.random.default_rng(seed + 2).normal(0, 2, size))
     spec = case("ddpg.critic_loss", critic=critic, observations=data["observations"], actions=data["actions"],
                 targets=targets)
     spec["values"] = {"q_values": _q(critic, data["observations"], data["actions"])}
@@ -111,8 +104,8 @@ def exploration_case(seed: int, noise_std: float, clip_low: np.ndarray, clip_hig
     the clipping."""
     rng = np.random.default_rng(seed)
     return case("ddpg.exploration", golden=False, actor=actor_spec(seed + 1, low, high),
-                observations=_f32(rng.normal(0, 1, (EXPLORATION_ROWS, OBS_DIM))), noise_std=noise_std,
-                low=_f32(clip_low), high=_f32(clip_high), seed=seed, repeats=EXPLORATION_REPEATS)
+                observations=f32(rng.normal(0, 1, (EXPLORATION_ROWS, OBS_DIM))), noise_std=noise_std,
+                low=f32(clip_low), high=f32(clip_high), seed=seed, repeats=EXPLORATION_REPEATS)
 
 
 def update_case(seed: int, batches: list[dict[str, np.ndarray]], tau: float, gamma: float = 0.9) -> dict:
@@ -137,7 +130,7 @@ PENDULUM_SEEDS = [101, 202, 303]
 PENDULUM_REFERENCE_RATE = "50 of 50 seeds in the kit's calibration"
 
 
-def ddpg_cases(visibility: str) -> dict[str, dict]:
+def cases(visibility: str) -> dict[str, dict]:
     wide_low, wide_high = np.full(ACTION_DIM, -10.0), np.full(ACTION_DIM, 10.0)
     if visibility == "public":
         return {
@@ -147,7 +140,7 @@ def ddpg_cases(visibility: str) -> dict[str, dict]:
             "noise": exploration_case(4, 0.5, wide_low, wide_high),
             "clipping": exploration_case(5, 1.0, LOW, HIGH),
             "replays": case("ddpg.exploration_replays", golden=False, actor=actor_spec(6),
-                            observations=_f32(np.random.default_rng(6).normal(0, 1, (8, OBS_DIM))),
+                            observations=f32(np.random.default_rng(6).normal(0, 1, (8, OBS_DIM))),
                             noise_std=0.3, low=LOW, high=HIGH, seed=6),
             "update": update_case(7, [batch(8, 6, [0, 1, 0, 0, 1, 0])], tau=0.1),
         }
@@ -166,4 +159,3 @@ def ddpg_cases(visibility: str) -> dict[str, dict]:
     }
 
 
-BUILDERS = {"ddpg": ddpg_cases}

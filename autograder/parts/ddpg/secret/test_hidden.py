@@ -1,9 +1,9 @@
 """Hidden tests for part "ddpg"."""
 from __future__ import annotations
 
-from autograder.graders import ddpg_checks as checks
-from autograder.graders.loop_checks import check_solves
+from autograder.graders.learning import check_solves
 from autograder.graders.support import load_fixture, points
+from autograder.parts.ddpg import checks
 
 CASES = load_fixture("hidden", "ddpg")
 

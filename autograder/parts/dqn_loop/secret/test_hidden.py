@@ -1,8 +1,9 @@
 """Hidden tests for part "dqn_loop"."""
 from __future__ import annotations
 
-from autograder.graders import loop_checks as checks
+from autograder.graders.learning import check_solves
 from autograder.graders.support import load_fixture, points
+from autograder.parts.dqn_loop import checks
 
 CASES = load_fixture("hidden", "dqn_loop")
 
@@ -33,4 +34,4 @@ def test_online_q_learning_setting(student):
 @points(3)
 def test_learns_cartpole(student):
     """learning: your whole DQN with the course's config solves CartPole-v1 (greedy return >= 475)"""
-    checks.check_solves(student, CASES["cartpole"], "DQNConfig", "DQN", checks.CARTPOLE_ADVICE)
+    check_solves(student, CASES["cartpole"], "DQNConfig", "DQN", checks.CARTPOLE_ADVICE)

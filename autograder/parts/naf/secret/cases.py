@@ -13,13 +13,7 @@ from itertools import combinations
 
 import numpy as np
 
-
-def case(probe: str, golden: bool = True, **args) -> dict:
-    return {"probe": probe, "args": args, "golden": golden}
-
-
-def _f32(values) -> np.ndarray:
-    return np.asarray(values, dtype=np.float32)
+from autograder.parts._secret_common import case, f32
 
 
 def lower_from(entries: np.ndarray, action_dim: int) -> np.ndarray:
@@ -39,16 +33,16 @@ def landscape_offsets(action_dim: int) -> np.ndarray:
     eye = np.eye(action_dim)
     pairs = [eye[i] + eye[j] for i, j in combinations(range(action_dim), 2)]
     mixed = [np.linspace(-0.5, 0.7, action_dim), -0.3 * np.ones(action_dim), 0.05 * eye[0]]
-    return _f32(np.concatenate([eye, *(np.stack(group) for group in (pairs, mixed) if group)]))
+    return f32(np.concatenate([eye, *(np.stack(group) for group in (pairs, mixed) if group)]))
 
 
 def q_inputs(seed: int, batch: int, action_dim: int) -> dict[str, np.ndarray]:
     rng = np.random.default_rng(seed)
-    entries = _f32(rng.normal(0.0, 0.6, (batch, action_dim * (action_dim + 1) // 2)))
-    mu = _f32(rng.uniform(-1.0, 1.0, (batch, action_dim)))
-    return {"values": _f32(rng.normal(0.0, 3.0, batch)), "mu": mu, "entries": entries,
+    entries = f32(rng.normal(0.0, 0.6, (batch, action_dim * (action_dim + 1) // 2)))
+    mu = f32(rng.uniform(-1.0, 1.0, (batch, action_dim)))
+    return {"values": f32(rng.normal(0.0, 3.0, batch)), "mu": mu, "entries": entries,
             "lower": lower_from(entries, action_dim),
-            "actions": _f32(mu + rng.normal(0.0, 0.8, (batch, action_dim)))}
+            "actions": f32(mu + rng.normal(0.0, 0.8, (batch, action_dim)))}
 
 
 def q_case(seed: int, batch: int, action_dim: int) -> dict:
@@ -60,7 +54,7 @@ def q_case(seed: int, batch: int, action_dim: int) -> dict:
 def gradient_case(seed: int, batch: int, action_dim: int) -> dict:
     inputs = q_inputs(seed, batch, action_dim)
     return case("naf.q_gradients", values=inputs["values"], mu=inputs["mu"], entries=inputs["entries"],
-                actions=inputs["actions"], weights=_f32(np.linspace(1.0, 2.0, batch)))
+                actions=inputs["actions"], weights=f32(np.linspace(1.0, 2.0, batch)))
 
 
 def landscape_case(seed: int, batch: int, action_dim: int) -> dict:
@@ -71,27 +65,27 @@ def landscape_case(seed: int, batch: int, action_dim: int) -> dict:
 
 # Box and noise of the exploration cases: rows at the centre, near high in dimension 0 and
 # near low in dimension 1, so a good share of the draws is clipped on both sides.
-EXPLORATION_LOW, EXPLORATION_HIGH = _f32([-2.0, -0.5]), _f32([2.0, 1.5])
-EXPLORATION_MU = _f32([[0.0, 0.5], [1.8, 0.0], [-1.0, -0.4]])
+EXPLORATION_LOW, EXPLORATION_HIGH = f32([-2.0, -0.5]), f32([2.0, 1.5])
+EXPLORATION_MU = f32([[0.0, 0.5], [1.8, 0.0], [-1.0, -0.4]])
 
 
 def exploration_case(seed: int, noise_std: float, repeats: int, mu=EXPLORATION_MU,
                      low=EXPLORATION_LOW, high=EXPLORATION_HIGH) -> dict:
-    return case("naf.exploration", golden=False, mu=_f32(mu), noise_std=noise_std, low=_f32(low),
-                high=_f32(high), seed=seed, repeats=repeats)
+    return case("naf.exploration", golden=False, mu=f32(mu), noise_std=noise_std, low=f32(low),
+                high=f32(high), seed=seed, repeats=repeats)
 
 
 def update_case(seed: int, tau: float, terminated, max_grad_norm: float = 100.0, gamma: float = 0.9) -> dict:
     rng = np.random.default_rng(seed)
     batch = len(terminated)
-    observations = _f32(rng.normal(0.0, 1.0, (batch, 3)))
+    observations = f32(rng.normal(0.0, 1.0, (batch, 3)))
     data = {
         "observations": observations,
-        "actions": _f32(rng.uniform(-2.0, 2.0, (batch, 2))),
-        "rewards": _f32(rng.normal(-1.0, 1.0, batch)),
-        "next_observations": _f32(observations + rng.normal(0.0, 0.5, (batch, 3))),
-        "terminated": _f32(terminated),
-        "truncated": _f32(np.zeros(batch)),
+        "actions": f32(rng.uniform(-2.0, 2.0, (batch, 2))),
+        "rewards": f32(rng.normal(-1.0, 1.0, batch)),
+        "next_observations": f32(observations + rng.normal(0.0, 0.5, (batch, 3))),
+        "terminated": f32(terminated),
+        "truncated": f32(np.zeros(batch)),
     }
     return case("naf.update_step", obs_dim=3, low=[-2.0, -1.0], high=[2.0, 3.0], hidden_sizes=[8, 8],
                 seed=seed, target_shift=0.15, batch=data, gamma=gamma, tau=tau, learning_rate=0.05,
@@ -115,16 +109,16 @@ PENDULUM_REFERENCE_RATE = "48 of 50 seeds in the kit's calibration"
 PENDULUM_TIMEOUT = 150  # seconds per seed; a full 20,000-step run takes 30-80 s on a busy 2-core machine
 
 
-def naf_cases(visibility: str) -> dict[str, dict]:
+def cases(visibility: str) -> dict[str, dict]:
     if visibility == "public":
         return {
-            "lower_2d": case("naf.lower_triangular", entries=_f32([[0.5, -1.5, -0.25], [-2.0, 3.0, 0.0]]),
+            "lower_2d": case("naf.lower_triangular", entries=f32([[0.5, -1.5, -0.25], [-2.0, 3.0, 0.0]]),
                              action_dim=2),
             "q_values_2d": q_case(seed=1, batch=5, action_dim=2),
             "q_gradients_2d": gradient_case(seed=2, batch=4, action_dim=2),
             "landscape_2d": landscape_case(seed=3, batch=4, action_dim=2),
-            "targets": case("naf.targets", rewards=_f32([1.0, 0.0, -1.0, 2.0, 0.5]),
-                            terminated=_f32([0, 0, 1, 0, 1]), next_values=_f32([3.0, -2.0, 100.0, 0.5, -40.0]),
+            "targets": case("naf.targets", rewards=f32([1.0, 0.0, -1.0, 2.0, 0.5]),
+                            terminated=f32([0, 0, 1, 0, 1]), next_values=f32([3.0, -2.0, 100.0, 0.5, -40.0]),
                             gamma=0.9),
             # 3000 draws per cell; see naf_checks.check_exploration for the tolerance.
             "exploration": exploration_case(seed=4, noise_std=0.5, repeats=3000),
@@ -132,18 +126,18 @@ def naf_cases(visibility: str) -> dict[str, dict]:
         }
     return {
         "lower_3d": case("naf.lower_triangular",
-                         entries=_f32(np.random.default_rng(11).normal(0.0, 1.0, (4, 6)) - [0, 0, 1, 0, 0, 2]),
+                         entries=f32(np.random.default_rng(11).normal(0.0, 1.0, (4, 6)) - [0, 0, 1, 0, 0, 2]),
                          action_dim=3),
-        "lower_1d": case("naf.lower_triangular", entries=_f32([[-0.7], [1.1]]), action_dim=1),
+        "lower_1d": case("naf.lower_triangular", entries=f32([[-0.7], [1.1]]), action_dim=1),
         "q_values_3d": q_case(seed=12, batch=6, action_dim=3),
         "q_values_1d": q_case(seed=13, batch=3, action_dim=1),
         "q_gradients_3d": gradient_case(seed=14, batch=5, action_dim=3),
         "landscape_3d": landscape_case(seed=15, batch=3, action_dim=3),
-        "targets_terminal_and_gamma": case("naf.targets", rewards=_f32([0.0, -1.0, 1.0, 0.0]),
-                                           terminated=_f32([1, 0, 1, 0]),
-                                           next_values=_f32([1e3, -5.0, -1e3, -0.25]), gamma=0.99),
-        "exploration_one_dim": exploration_case(seed=16, noise_std=0.3, repeats=3000, mu=_f32([[0.9], [-0.2]]),
-                                                low=_f32([-1.0]), high=_f32([1.0])),
+        "targets_terminal_and_gamma": case("naf.targets", rewards=f32([0.0, -1.0, 1.0, 0.0]),
+                                           terminated=f32([1, 0, 1, 0]),
+                                           next_values=f32([1e3, -5.0, -1e3, -0.25]), gamma=0.99),
+        "exploration_one_dim": exploration_case(seed=16, noise_std=0.3, repeats=3000, mu=f32([[0.9], [-0.2]]),
+                                                low=f32([-1.0]), high=f32([1.0])),
         # Another gamma than the public case's, so that an update_naf ignoring its gamma shows.
         "update_tau_0.5": update_case(seed=17, tau=0.5, terminated=[1, 0, 0, 1, 0, 0, 0], gamma=0.6),
         "update_clipped": update_case(seed=18, tau=0.02, terminated=[0, 0, 1, 0], max_grad_norm=0.05),
@@ -152,4 +146,3 @@ def naf_cases(visibility: str) -> dict[str, dict]:
     }
 
 
-BUILDERS = {"naf": naf_cases}

@@ -1,9 +1,9 @@
 """Hidden tests for part "naf"."""
 from __future__ import annotations
 
-from autograder.graders import naf_checks as checks
-from autograder.graders.loop_checks import check_solves
+from autograder.graders.learning import check_solves
 from autograder.graders.support import load_fixture, points
+from autograder.parts.naf import checks
 
 CASES = load_fixture("hidden", "naf")
 

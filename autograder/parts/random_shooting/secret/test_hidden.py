@@ -1,8 +1,9 @@
 """Hidden tests for part "random_shooting"."""
 from __future__ import annotations
 
-from autograder.graders import continuous_checks as checks
+from autograder.graders import continuous
 from autograder.graders.support import load_fixture, points
+from autograder.parts.random_shooting import checks
 
 CASES = load_fixture("hidden", "random_shooting")
 WHAT = "random_shooting(...)"
@@ -10,8 +11,8 @@ WHAT = "random_shooting(...)"
 
 def near_max(student, name: str) -> None:
     case = CASES[name]
-    result = checks.run(student, case)
-    checks.check_layout(result, case, WHAT)
+    result = continuous.run(student, case)
+    continuous.check_layout(result, case, WHAT)
     checks.check_near_max(result, case, WHAT)
 
 
@@ -37,16 +38,16 @@ def test_near_true_max_multimodal(student):
 def test_one_observation_one_sample(student):
     """with B=1 and M=1 the result is that one sample, from one call of one row"""
     case = CASES["one_observation_one_sample"]
-    result = checks.run(student, case)
-    checks.check_layout(result, case, WHAT)
-    checks.check_calls(result, case, WHAT, expected_calls=1)
-    checks.check_best_sample(result, case, WHAT)
+    result = continuous.run(student, case)
+    continuous.check_layout(result, case, WHAT)
+    continuous.check_calls(result, case, WHAT, expected_calls=1)
+    continuous.check_best_sample(result, case, WHAT)
 
 
 @points(1)
 def test_uniform_in_5d_box(student):
     """in a 5-D box with different ranges per dimension, the samples are uniform (false alarm below 1e-6)"""
     case = CASES["uniform_5d"]
-    result = checks.run(student, case)
-    checks.check_independent_across_observations(result, case, WHAT)
+    result = continuous.run(student, case)
+    continuous.check_independent_across_observations(result, case, WHAT)
     checks.check_uniform(result, case, WHAT)

@@ -1,8 +1,8 @@
 """Hidden tests for part "replay_buffer"."""
 from __future__ import annotations
 
-from autograder.graders import buffer_checks as checks
 from autograder.graders.support import expect, load_fixture, points
+from autograder.parts.replay_buffer import checks
 
 CASES = load_fixture("hidden", "replay_buffer")
 

@@ -1,13 +1,13 @@
 """Fixture cases for part "sampled_q" (see autograder/fixtures.py for the case format).
 
 Three kinds of case:
-- with the stand-in maximizer (``autograder/probes/sampled_q.py``): small fixed critic
+- with the stand-in maximizer (``autograder/parts/sampled_q/probes.py``): small fixed critic
   networks and, for each observation, the action the "maximizer" returns. Everything is
   deterministic, so targets and the regression step have golden values;
 - with the student's own maximizer on analytic Q-functions whose maximum is known
-  (``cases_continuous.quadratic``): each case carries a per-row tolerance on the gap to
+  (``_secret_common.quadratic``): each case carries a per-row tolerance on the gap to
   that maximum that a correct maximizer exceeds with probability below FALSE_ALARM
-  (:func:`cem_first_round_tolerances`, ``cases_continuous.uniform_gap_tolerances``);
+  (:func:`cem_first_round_tolerances`, ``_secret_common.uniform_gap_tolerances``);
 - the learning check: the course's SampledQConfig on Pendulum-v1.
 """
 from __future__ import annotations
@@ -17,20 +17,21 @@ from typing import Any
 
 import numpy as np
 
-from autograder.cases_continuous import FALSE_ALARM, MC_SAFETY, MC_SAMPLES, box, quadratic, uniform_gap_tolerances
+from autograder.parts._secret_common import (
+    FALSE_ALARM,
+    MC_SAFETY,
+    MC_SAMPLES,
+    box,
+    case,
+    f32,
+    quadratic,
+    uniform_gap_tolerances,
+)
 from autograder.shared.analytic_q import q_values
 
 OBS_DIM = 3
 CEM_SMALL = {"method": "cem", "num_samples": 16, "num_elites": 3, "iterations": 2}
 CEM_LARGE = {"method": "cem", "num_samples": 64, "num_elites": 6, "iterations": 3}
-
-
-def case(probe: str, golden: bool = True, **args: Any) -> dict[str, Any]:
-    return {"probe": probe, "args": args, "golden": golden}
-
-
-def _f32(values: Any) -> np.ndarray:
-    return np.asarray(values, dtype=np.float32)
 
 
 # -- fixed critics and batches ----------------------------------------------------------------
@@ -42,15 +43,15 @@ def critic_state(sizes: list[int], seed: int, offset: float = 0.0) -> dict[str, 
     state = {}
     for layer, (fan_in, fan_out) in enumerate(zip(widths[:-1], widths[1:])):
         bound = 1.0 / math.sqrt(fan_in)
-        state[f"net.{2 * layer}.weight"] = _f32(offset + rng.uniform(-bound, bound, (fan_out, fan_in)))
-        state[f"net.{2 * layer}.bias"] = _f32(offset + rng.uniform(-bound, bound, fan_out))
+        state[f"net.{2 * layer}.weight"] = f32(offset + rng.uniform(-bound, bound, (fan_out, fan_in)))
+        state[f"net.{2 * layer}.bias"] = f32(offset + rng.uniform(-bound, bound, fan_out))
     return state
 
 
 def inside(rng: np.random.Generator, low: np.ndarray, high: np.ndarray, rows: int) -> np.ndarray:
     """Actions in the inner 90% of the box."""
     centre, half = (low + high) / 2, (high - low) / 2
-    return _f32(centre + 0.9 * half * rng.uniform(-1.0, 1.0, (rows, len(low))))
+    return f32(centre + 0.9 * half * rng.uniform(-1.0, 1.0, (rows, len(low))))
 
 
 def targets_case(batch: int, low: np.ndarray, high: np.ndarray, gamma: float, terminated: list[int],
@@ -60,8 +61,8 @@ def targets_case(batch: int, low: np.ndarray, high: np.ndarray, gamma: float, te
     mask, a masked reward or a missing gamma each change the answer."""
     rng = np.random.default_rng(seed)
     sizes = [OBS_DIM, len(low), 8, 8]
-    return case("sampled_q.targets", rewards=_f32(rng.uniform(-2.0, 2.0, batch)), terminated=_f32(terminated),
-                next_observations=_f32(rng.normal(0.0, 1.0, (batch, OBS_DIM))), sizes=sizes,
+    return case("sampled_q.targets", rewards=f32(rng.uniform(-2.0, 2.0, batch)), terminated=f32(terminated),
+                next_observations=f32(rng.normal(0.0, 1.0, (batch, OBS_DIM))), sizes=sizes,
                 target_state=critic_state(sizes, seed + 1, offset=0.3), designated=inside(rng, low, high, batch),
                 low=low, high=high, gamma=gamma, maximizer=maximizer, seed=seed)
 
@@ -74,10 +75,10 @@ def batch_of(rows: int, low: np.ndarray, high: np.ndarray, seed: int) -> dict[st
     terminated[[1, rows - 2]] = 1.0
     truncated = np.zeros(rows)
     truncated[2] = 1.0
-    return {"observations": _f32(rng.normal(0.0, 1.0, (rows, OBS_DIM))), "actions": inside(rng, low, high, rows),
-            "rewards": _f32(rng.uniform(-2.0, 1.0, rows)),
-            "next_observations": _f32(rng.normal(0.0, 1.0, (rows, OBS_DIM)) + 3.0),
-            "terminated": _f32(terminated), "truncated": _f32(truncated)}
+    return {"observations": f32(rng.normal(0.0, 1.0, (rows, OBS_DIM))), "actions": inside(rng, low, high, rows),
+            "rewards": f32(rng.uniform(-2.0, 1.0, rows)),
+            "next_observations": f32(rng.normal(0.0, 1.0, (rows, OBS_DIM)) + 3.0),
+            "terminated": f32(terminated), "truncated": f32(truncated)}
 
 
 def update_case(rows: int, low: np.ndarray, high: np.ndarray, gamma: float, tau: float, maximizer: dict[str, Any],
@@ -100,7 +101,7 @@ def exploration_case(low: np.ndarray, high: np.ndarray, designated: list[list[fl
     rng = np.random.default_rng(seed)
     sizes = [OBS_DIM, len(low), 8, 8]
     return case("sampled_q.exploration", golden=False,
-                observations=_f32(rng.normal(0.0, 1.0, (len(designated), OBS_DIM))), designated=_f32(designated),
+                observations=f32(rng.normal(0.0, 1.0, (len(designated), OBS_DIM))), designated=f32(designated),
                 sizes=sizes, state=critic_state(sizes, seed + 1), low=low, high=high,
                 exploration_std=exploration_std, maximizer=CEM_SMALL, repeats=repeats, seed=seed)
 
@@ -120,7 +121,7 @@ def cem_first_round_tolerances(spec: dict[str, Any], low: np.ndarray, high: np.n
     rho * p_b(eps), p_b the uniform share of that region, and the best of the M misses it
     with probability at most (1 - rho p_b(eps))^M <= FALSE_ALARM / B once
     p_b(eps) >= (1 - (FALSE_ALARM / B)^(1/M)) / rho. eps_b is read off the uniform gaps
-    exactly as in ``cases_continuous.uniform_gap_tolerances`` (same Monte-Carlo safety
+    exactly as in ``_secret_common.uniform_gap_tolerances`` (same Monte-Carlo safety
     argument: MC_SAFETY times the share needed, error probability below 1e-40).
     """
     rng = np.random.default_rng(seed)
@@ -153,8 +154,8 @@ def near_max_targets_case(batch: int, low: np.ndarray, high: np.ndarray, gamma: 
     rng = np.random.default_rng(seed + 1)
     terminated = np.zeros(batch)
     terminated[::4] = 1.0
-    result = case("sampled_q.targets_analytic", golden=False, q=spec, rewards=_f32(rng.uniform(-1.0, 1.0, batch)),
-                  terminated=_f32(terminated), low=low, high=high, gamma=gamma, maximizer=maximizer, seed=seed)
+    result = case("sampled_q.targets_analytic", golden=False, q=spec, rewards=f32(rng.uniform(-1.0, 1.0, batch)),
+                  terminated=f32(terminated), low=low, high=high, gamma=gamma, maximizer=maximizer, seed=seed)
     result["tolerances"] = _tolerances(spec, low, high, maximizer)
     result["uniform_means"] = uniform_means(spec, low, high)
     return result
@@ -191,7 +192,7 @@ PENDULUM_SEEDS = [0, 1, 2]
 PENDULUM_REFERENCE_RATE = "49 of 50 seeds in the kit's calibration"
 
 
-def sampled_q_cases(visibility: str) -> dict[str, dict]:
+def cases(visibility: str) -> dict[str, dict]:
     pendulum_box = box([-2.0], [2.0])
     wide_box = box([-1.0, 0.0], [2.0, 1.0])
     if visibility == "public":
@@ -210,7 +211,7 @@ def sampled_q_cases(visibility: str) -> dict[str, dict]:
                                                max_grad_norm=100.0, seed=5),
                                    probe="sampled_q.update_replays", golden=False),
             "replays": case("sampled_q.replays", golden=False, q=quadratic(4, *pendulum_box, seed=6),
-                            rewards=_f32([0.5, -1.0, 0.25, 2.0]), terminated=_f32([0, 0, 1, 0]),
+                            rewards=f32([0.5, -1.0, 0.25, 2.0]), terminated=f32([0, 0, 1, 0]),
                             low=pendulum_box[0], high=pendulum_box[1], gamma=0.9, exploration_std=0.3,
                             maximizer=CEM_SMALL, seed=6),
         }
@@ -232,4 +233,3 @@ def sampled_q_cases(visibility: str) -> dict[str, dict]:
     }
 
 
-BUILDERS = {"sampled_q": sampled_q_cases}

@@ -1,9 +1,9 @@
 """Hidden tests for part "sampled_q"."""
 from __future__ import annotations
 
-from autograder.graders import sampled_q_checks as checks
-from autograder.graders.loop_checks import check_solves
+from autograder.graders.learning import check_solves
 from autograder.graders.support import load_fixture, points
+from autograder.parts.sampled_q import checks
 
 CASES = load_fixture("hidden", "sampled_q")
 

@@ -1,8 +1,8 @@
 """Hidden tests for part "target_network"."""
 from __future__ import annotations
 
-from autograder.graders import network_checks as checks
 from autograder.graders.support import load_fixture, points
+from autograder.parts.target_network import checks
 
 CASES = load_fixture("hidden", "target_network")
 
