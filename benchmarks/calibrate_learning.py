@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/calibrate_learning.py [--seeds 50] [--bug-seeds 5] [--checks ...]
 
 Each learning check of the grader is run exactly as grading runs it (same probe, same
-pass rule from ``autograder/graders/``), but with the check's seed replaced by seed
+pass rule from the parts' checks), but with the check's seed replaced by seed
 0 .. N-1: on ``solutions/`` (every failure is a false fail) and on buggy variants of the
 part (every failure is a catch; the variants are the mutants of ``tests/mutants.py``).
 The table is written to ``benchmarks/calibration.md``.
@@ -23,9 +23,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from autograder.graders import ddpg_checks, dqn_checks, loop_checks, naf_checks, sampled_q_checks  # noqa: E402
+from autograder.graders.learning import check_solves  # noqa: E402
 from autograder.graders.support import Failure, load_fixture  # noqa: E402
 from autograder.parts import PARTS  # noqa: E402
+from autograder.parts.ddpg import checks as ddpg_checks  # noqa: E402
+from autograder.parts.double_dqn import checks as double_dqn_checks  # noqa: E402
+from autograder.parts.dqn import checks as dqn_checks  # noqa: E402
+from autograder.parts.dqn_loop import checks as dqn_loop_checks  # noqa: E402
+from autograder.parts.n_step import checks as n_step_checks  # noqa: E402
+from autograder.parts.naf import checks as naf_checks  # noqa: E402
+from autograder.parts.sampled_q import checks as sampled_q_checks  # noqa: E402
 from autograder.sandbox import UNBUDGETED, StudentCrash, StudentError, Worker  # noqa: E402
 from tests.mutants import MUTANTS, mutated_source  # noqa: E402
 
@@ -41,12 +48,12 @@ def fitted_q(worker: Worker, seed: int) -> None:
 
 
 def overestimation(worker: Worker, seed: int) -> None:
-    dqn_checks.check_overestimation(worker, _seeded(load_fixture("public", "double_dqn")["overestimation"], seed))
+    double_dqn_checks.check_overestimation(worker, _seeded(load_fixture("public", "double_dqn")["overestimation"], seed))
 
 
 def n_step_chain(worker: Worker, seed: int) -> None:
     cases = load_fixture("public", "n_step")
-    dqn_checks.check_chain_propagation(worker, _seeded(cases["chain_n3"], seed), _seeded(cases["chain_n1"], seed))
+    n_step_checks.check_chain_propagation(worker, _seeded(cases["chain_n3"], seed), _seeded(cases["chain_n1"], seed))
 
 
 def cartpole(worker: Worker, seed: int) -> None:
@@ -54,13 +61,13 @@ def cartpole(worker: Worker, seed: int) -> None:
     # Seeds are tried in groups of as many as the check tries, starting at a different one.
     tries = len(case["args"]["seeds"])
     case["args"]["seeds"] = [1_000 + tries * seed + k for k in range(tries)]
-    loop_checks.check_solves(worker, case, "DQNConfig", "DQN", loop_checks.CARTPOLE_ADVICE)
+    check_solves(worker, case, "DQNConfig", "DQN", dqn_loop_checks.CARTPOLE_ADVICE)
 
 
 def cartpole_one_seed(worker: Worker, seed: int) -> None:
     case = copy.deepcopy(load_fixture("hidden", "dqn_loop")["cartpole"])
     case["args"]["seeds"] = [1_000 + seed]
-    loop_checks.check_solves(worker, case, "DQNConfig", "DQN", loop_checks.CARTPOLE_ADVICE)
+    check_solves(worker, case, "DQNConfig", "DQN", dqn_loop_checks.CARTPOLE_ADVICE)
 
 
 def pendulum_one_seed(part: str, config_name: str, algorithm: str, advice) -> Callable[[Worker, int], None]:
@@ -69,7 +76,7 @@ def pendulum_one_seed(part: str, config_name: str, algorithm: str, advice) -> Ca
     def run(worker: Worker, seed: int) -> None:
         case = copy.deepcopy(load_fixture("hidden", part)["pendulum"])
         case["args"]["seeds"] = [1_000 + seed]
-        loop_checks.check_solves(worker, case, config_name, algorithm, advice(case) if callable(advice) else advice)
+        check_solves(worker, case, config_name, algorithm, advice(case) if callable(advice) else advice)
     return run
 
 

@@ -293,8 +293,8 @@ def lost_points(folder: Path, part_name: str, stage: str) -> str:
     part = part_named(part_name)
     collector = grading._Collector()
     args = [str(path) for path in grading.grader_files([part], ("public", "hidden"))] + [
-        "--rootdir", str(grading.GRADERS_DIR), "-c", str(grading.GRADERS_DIR / "pytest.ini"),
-        "--confcutdir", str(grading.GRADERS_DIR), "--import-mode=importlib", "-p", "no:cacheprovider",
+        "--rootdir", str(grading.PARTS_DIR), "-c", str(grading.PARTS_DIR / "pytest.ini"),
+        "--confcutdir", str(grading.PARTS_DIR), "--import-mode=importlib", "-p", "no:cacheprovider",
         "-p", "no:randomly", "-q", "--no-header", "--tb=no", "-rN", "--color=no", "-x",
         *stage_keyword(part_name, stage)]
     captured = io.StringIO()

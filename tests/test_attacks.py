@@ -20,8 +20,9 @@ import pytest
 from tests.gradescope import validate_results
 
 REPO = Path(__file__).resolve().parent.parent
-SECRET_FILES = [REPO / "solutions" / "replay_buffer.py", REPO / "autograder" / "graders" / "hidden" / "test_replay_buffer.py",
-                REPO / "autograder" / "graders" / "fixtures" / "hidden" / "replay_buffer.json"]
+SECRET_FILES = [REPO / "solutions" / "replay_buffer.py",
+                REPO / "autograder" / "parts" / "replay_buffer" / "secret" / "test_hidden.py",
+                REPO / "autograder" / "parts" / "replay_buffer" / "secret" / "hidden.json"]
 
 CONFTEST = '''
 import autograder.grading as grading

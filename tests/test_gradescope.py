@@ -37,7 +37,7 @@ def test_zip_has_the_scripts_at_its_root_and_no_solutions(tmp_path):
     names = build_zip(tmp_path / "autograder.zip")
     assert names[:2] == ["setup.sh", "run_autograder"]
     assert not [name for name in names if name.startswith(("solutions/", "tests/", "assignments/"))]
-    assert "autograder/graders/hidden/test_dqn.py" in names
+    assert "autograder/parts/dqn/secret/test_hidden.py" in names
     with zipfile.ZipFile(tmp_path / "autograder.zip") as bundle:
         assert bundle.getinfo("run_autograder").external_attr >> 16 & 0o111
 
@@ -88,7 +88,7 @@ def module_texts(folder: Path) -> dict[str, str]:
 
 def test_setup_leaves_every_secret_file_to_root_alone(autograder_root):
     secrets = secret_paths(autograder_root / "source")
-    assert {path.name for path in secrets} >= {"hidden", "fixtures.py", "cases_dqn.py"}
+    assert {path.name for path in secrets} >= {"secret", "fixtures.py", "_secret_common.py"}
     readable = [str(path) for secret in secrets for path in [secret, *secret.rglob("*")]
                 if path.stat().st_mode & 0o077]
     assert not readable
@@ -114,8 +114,8 @@ def test_hostile_code_runs_unprivileged_and_cannot_forge_or_peek(autograder_root
     hostile = (
         "import os, pathlib\n"
         "_seen = [f'uid={os.getuid()}']\n"
-        f"for _path in ({str(root / 'source/autograder/graders/hidden/test_dqn.py')!r},\n"
-        f"              {str(root / 'source/autograder/graders/fixtures/hidden/dqn.json')!r}):\n"
+        f"for _path in ({str(root / 'source/autograder/parts/dqn/secret/test_hidden.py')!r},\n"
+        f"              {str(root / 'source/autograder/parts/dqn/secret/hidden.json')!r}):\n"
         "    try:\n        _seen.append(pathlib.Path(_path).read_text()[:40])\n"
         "    except OSError as error:\n        _seen.append(type(error).__name__)\n"
         f"for _path in ({str(root / 'results/results.json')!r},\n"

@@ -123,10 +123,10 @@ def test_the_import_check_sees_a_missing_module(tmp_path):
     (tmp_path / "autograder").mkdir()
     (tmp_path / "autograder" / "__init__.py").write_text("")
     (tmp_path / "autograder" / "checks.py").write_text(
-        "from autograder import checks, gone\n\ndef f():\n    from autograder.cases_dqn import x\n"
+        "from autograder import checks, gone\n\ndef f():\n    from autograder.parts.dqn.secret.cases import x\n"
         "try:\n    import autograder.optional\nexcept ModuleNotFoundError:\n    pass\n")
     assert missing_imports(tmp_path) == ["autograder/checks.py imports autograder.gone",
-                                         "autograder/checks.py imports autograder.cases_dqn"]
+                                         "autograder/checks.py imports autograder.parts.dqn.secret.cases"]
 
 
 LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")

@@ -164,7 +164,7 @@ def test_course_config_is_the_reference_default():
     import dataclasses
     import sys
 
-    from autograder.cases_dqn import COURSE_CONFIG
+    from autograder.parts.dqn_loop.secret.cases import COURSE_CONFIG
 
     sys.path.insert(0, str(REPO / "solutions"))
     try:

@@ -165,7 +165,7 @@ def test_update_rejects_tau_outside_unit_interval():
 
 # -- the provided run -------------------------------------------------------------------------
 def test_course_config_is_the_reference_default():
-    from autograder.cases_ddpg import COURSE_CONFIG
+    from autograder.parts.ddpg.secret.cases import COURSE_CONFIG
 
     defaults = dataclasses.asdict(ddpg.DDPGConfig())
     defaults["hidden_sizes"] = list(defaults["hidden_sizes"])

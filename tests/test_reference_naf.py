@@ -150,7 +150,7 @@ def test_update_targets_loss_and_polyak():
 
 
 def test_course_config_is_the_reference_default():
-    from autograder.cases_naf import COURSE_CONFIG
+    from autograder.parts.naf.secret.cases import COURSE_CONFIG
 
     defaults = dataclasses.asdict(naf.NAFConfig())
     defaults["hidden_sizes"] = list(defaults["hidden_sizes"])

@@ -194,7 +194,7 @@ def test_update_rejects_a_column_of_q_values():
 
 # -- the run ---------------------------------------------------------------------------------------
 def test_course_config_is_the_reference_default():
-    from autograder.cases_sampled_q import COURSE_CONFIG
+    from autograder.parts.sampled_q.secret.cases import COURSE_CONFIG
 
     defaults = dataclasses.asdict(sampled_q.SampledQConfig())
     defaults["hidden_sizes"] = list(defaults["hidden_sizes"])

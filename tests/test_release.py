@@ -26,7 +26,6 @@ from autograder.release import write_release
 
 REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = REPO / "solutions"
-HIDDEN = REPO / "autograder" / "graders" / "hidden"
 ACCEPTED = {("dqn_loop.py", "dqkit/continuous.py",
              ("next_obs, reward, terminated, truncated, _ = env.step(action)",
               "buffer.add(obs, action, reward, next_obs, terminated, truncated)",
@@ -88,10 +87,11 @@ def test_the_check_would_see_a_leaked_block(tmp_path):
 
 def test_no_hidden_test_fixture_or_instructor_tool_is_in_the_release(release):
     names = {str(path.relative_to(release)) for path in release.rglob("*") if path.is_file()}
-    assert not [name for name in names if "hidden" in name or name.startswith("solutions")]
-    assert not [name for name in names if name.startswith("tests/") or "/cases_" in name]
+    assert not [name for name in names if "hidden" in name or "secret" in name or name.startswith("solutions")]
+    assert not [name for name in names if name.startswith("tests/") or name.endswith("/cases.py")]
     assert "autograder/fixtures.py" not in names
-    hidden_tests = {node.name for path in HIDDEN.glob("test_*.py") for node in ast.parse(path.read_text()).body
+    hidden_tests = {node.name for path in (part.tests("hidden") for part in PARTS)
+                    for node in ast.parse(path.read_text()).body
                     if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")}
     assert hidden_tests
     texts = {name: (release / name).read_text(errors="replace") for name in names}
@@ -102,7 +102,7 @@ def test_no_hidden_test_fixture_or_instructor_tool_is_in_the_release(release):
 def test_release_has_what_students_need(release):
     for part in PARTS:
         assert (release / "assignments" / part.filename).is_file()
-        assert (release / "autograder" / "graders" / "public" / f"test_{part.name}.py").is_file()
+        assert (release / part.tests("public").relative_to(REPO)).is_file()
         assert (release / part.notes).is_file()
         assert f"`./kit check {part.name}`" in (release / "README.md").read_text()
     assert os.access(release / "kit", os.X_OK)

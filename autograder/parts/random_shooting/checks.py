@@ -44,7 +44,7 @@ def check_uniform(result: dict[str, Any], case: dict[str, Any], what: str) -> No
 # -- random shooting: close to the maximum ----------------------------------------------------
 def check_near_max(result: dict[str, Any], case: dict[str, Any], what: str) -> None:
     """Each observation's gap, max Q - Q(s_b, action returned), is within the tolerance its
-    budget allows (``cases_continuous.uniform_gap_tolerances``: a correct implementation
+    budget allows (``_secret_common.uniform_gap_tolerances``: a correct implementation
     exceeds one of them with probability below FALSE_ALARM)."""
     q, tolerances = case["args"]["q"], case["tolerances"]
     batch = len(q["true_max"])

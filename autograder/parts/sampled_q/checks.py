@@ -1,11 +1,11 @@
 """Checks for part "sampled_q": sampling-based Q-learning with the student's maximizers.
 
 Most checks run the student's functions with a stand-in maximizer in place of cem_argmax
-and random_shooting (``autograder/probes/sampled_q.py``): it returns an action the case
+and random_shooting (``autograder/parts/sampled_q/probes.py``): it returns an action the case
 fixes and records each call, so the targets, the regression step and the exploration
 noise are judged exactly (or by exact statistics), whatever state the student's cem is in.
 The "near the maximum" checks use the student's own maximizer on analytic Q-functions, with
-tolerances derived in ``autograder/cases_sampled_q.py``; when those fail while the other
+tolerances derived in ``autograder/parts/sampled_q/secret/cases.py``; when those fail while the other
 checks pass, the maximizer part is the likely cause, and the message says so.
 
 Statistical checks keep their false-alarm probability below FALSE_ALARM (1e-6): the noise

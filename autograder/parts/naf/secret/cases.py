@@ -120,7 +120,7 @@ def cases(visibility: str) -> dict[str, dict]:
             "targets": case("naf.targets", rewards=f32([1.0, 0.0, -1.0, 2.0, 0.5]),
                             terminated=f32([0, 0, 1, 0, 1]), next_values=f32([3.0, -2.0, 100.0, 0.5, -40.0]),
                             gamma=0.9),
-            # 3000 draws per cell; see naf_checks.check_exploration for the tolerance.
+            # 3000 draws per cell; see checks.check_exploration for the tolerance.
             "exploration": exploration_case(seed=4, noise_std=0.5, repeats=3000),
             "update": update_case(seed=5, tau=0.1, terminated=[0, 1, 0, 0, 1, 0]),
         }
