@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 
 from autograder.graders.support import Failure
-from autograder.parts.replay_buffer import checks as buffer_checks
+from autograder.parts.replay_buffer import checks as replay_buffer_checks
 
 
 def test_tolerance_is_the_hoeffding_union_bound():
     # 2 * n * exp(-2 N eps^2) = delta  =>  eps = sqrt(ln(2 n / delta) / (2 N))
-    eps = buffer_checks.uniformity_tolerance(draws=20_000, stored=10, false_alarm=1e-6)
+    eps = replay_buffer_checks.uniformity_tolerance(draws=20_000, stored=10, false_alarm=1e-6)
     assert 2 * 10 * math.exp(-2 * 20_000 * eps**2) == pytest.approx(1e-6)
     assert eps == pytest.approx(0.0205, abs=1e-4)
 
@@ -21,7 +21,7 @@ def test_fair_samplers_pass_over_many_seeds():
     stored = list(range(15, 25))
     for seed in range(500):
         ids = np.random.default_rng(seed).integers(15, 25, size=20_000)
-        buffer_checks.expect_uniform(ids, stored, context="fair sampler")
+        replay_buffer_checks.expect_uniform(ids, stored, context="fair sampler")
 
 
 @pytest.mark.parametrize(
@@ -36,7 +36,7 @@ def test_fair_samplers_pass_over_many_seeds():
 def test_skewed_samplers_fail(sampler):
     ids = sampler(np.random.default_rng(0))
     with pytest.raises(Failure, match="should come up about 10.0% of the time"):
-        buffer_checks.expect_uniform(ids, list(range(15, 25)), context="skewed sampler")
+        replay_buffer_checks.expect_uniform(ids, list(range(15, 25)), context="skewed sampler")
 
 
 # -- the continuous-action checks: random_shooting and cem ----------------------------------

@@ -19,7 +19,6 @@ FALSE_ALARM = 1e-6  # per statistical check
 CALIBRATION_RISK = 1e-9  # chance that a fixture's estimate of the reference's win rate is too high
 
 
-# -- statistics ------------------------------------------------------------------------------
 def normal_cdf(x: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.vectorize(math.erf)(np.asarray(x, dtype=np.float64) / math.sqrt(2.0)))
 

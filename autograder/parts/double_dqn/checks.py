@@ -9,7 +9,6 @@ from autograder.graders.q_targets import expect_targets, first_match, run
 from autograder.graders.support import expect, fail
 
 
-# -- double DQN ------------------------------------------------------------------------------
 def check_double_dqn_targets(student, case: dict[str, Any]) -> None:
     args = case["args"]
     rewards, terminated, gamma = args["rewards"], args["terminated"], args["gamma"]

@@ -342,7 +342,7 @@ def check_epsilon_and_actions(report: dict[str, Any], total_steps: int) -> None:
                "step the environment with the action epsilon_greedy chose.")
 
 
-# -- learning: shared by dqn_loop, ddpg, naf and sampled_q -----------------------------------------
+# -- learning (the check itself, shared with three other parts, is autograder/graders/learning.py) --
 CARTPOLE_ADVICE = ("Make the other parts' tests pass first; then check the loop (targets from the target network, "
                    "epsilon decaying, training after learning_starts).")
 

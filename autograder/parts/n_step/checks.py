@@ -9,7 +9,6 @@ from autograder.graders.q_targets import expect_targets, first_match, run
 from autograder.graders.support import expect, fail, show
 
 
-# -- N-step ------------------------------------------------------------------------------------
 def _n_step_variant(args: dict[str, Any], stop_at_end: bool = True, bootstrap_on_truncation: bool = True,
                     bootstrap_on_termination: bool = False, exponent_shift: int = 0,
                     exponent_always_n: bool = False, reward_shift: int = 0,

@@ -33,7 +33,6 @@ def uniform_baseline_gaps(spec: dict[str, Any], low: np.ndarray, high: np.ndarra
     return np.asarray(gaps)
 
 
-# -- cem -------------------------------------------------------------------------------------
 DEFAULTS = {"num_samples": 64, "num_elites": 6, "iterations": 3, "initial_std": None, "min_std": 1e-2}
 STUDENT_SEEDS = list(range(500, 500 + STUDENT_RUNS))
 CALIBRATION_SEEDS = list(range(10_000, 10_000 + CALIBRATION_RUNS))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from autograder.parts._secret_common import case
 
-# -- dqn_loop ---------------------------------------------------------------------------------
 # The course's DQN configuration for CartPole-v1: the defaults of DQNConfig in
 # solutions/dqn_loop.py (tests/test_reference.py checks that the two agree). The grader
 # passes it explicitly, so editing the defaults in a submission changes nothing.

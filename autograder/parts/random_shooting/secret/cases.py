@@ -14,7 +14,6 @@ import numpy as np
 from autograder.parts._secret_common import box, bumps, case, quadratic, uniform_gap_tolerances
 
 
-# -- random_shooting -------------------------------------------------------------------------
 def record_case(q: dict[str, Any], low: np.ndarray, high: np.ndarray, num_samples: int, seed: int,
                 keep_samples: bool = True) -> dict[str, Any]:
     return case("random_shooting.record", golden=False, q=q, low=low, high=high, num_samples=num_samples,

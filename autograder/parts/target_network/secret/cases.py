@@ -7,7 +7,6 @@ import numpy as np
 from autograder.parts._secret_common import case
 
 
-# -- target_network ---------------------------------------------------------------------
 def network_states(sizes: list[int], batchnorm: bool, seed: int) -> tuple[dict, dict]:
     """Random but fixed online and target states for ``probes.target_network.build_network``."""
     rng = np.random.default_rng(seed)
