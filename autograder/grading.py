@@ -192,15 +192,53 @@ JOBS_SWITCH = "DQKIT_JOBS"
 
 
 def learning_jobs() -> int:
-    """``DQKIT_JOBS`` if it is set, else the number of cores this process may run on."""
+    """``DQKIT_JOBS`` if it is set, else the number of cores this process may run on, no more
+    than its control group's CPU quota allows (a container of 0.5 CPU on a 4-core host: 1)."""
     value = os.environ.get(JOBS_SWITCH, "").strip()
     if value:
         if not value.isdigit() or int(value) < 1:
             raise ValueError(f"{JOBS_SWITCH} should be a whole number of at least 1, not {value!r}")
         return int(value)
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    quota = cpu_quota()
+    return max(1, min(cores, int(quota))) if quota is not None else cores
+
+
+def cpu_quota(cgroups: Path = Path("/sys/fs/cgroup")) -> float | None:
+    """How many CPUs the CFS quota of this process's control group (or of one above it)
+    allows, from cgroup v2's ``cpu.max`` or v1's ``cpu.cfs_quota_us``; None without a quota.
+    Cores seen are not cores granted: runs side by side under a quota of one CPU would only
+    slow each other down, toward their timeouts."""
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    quotas = []
+    for line in lines:
+        hierarchy, controllers, path = line.split(":", 2)
+        if hierarchy == "0":
+            roots = [cgroups]
+        elif "cpu" in controllers.split(","):
+            roots = [cgroups / "cpu", cgroups / controllers]
+        else:
+            continue
+        for root in roots:
+            folder = root / path.lstrip("/")
+            for directory in [folder, *folder.parents]:
+                if not directory.is_relative_to(root):
+                    break
+                try:
+                    if hierarchy == "0":
+                        limit, period = (directory / "cpu.max").read_text().split()[:2]
+                        if limit != "max":
+                            quotas.append(int(limit) / int(period))
+                    else:
+                        limit = int((directory / "cpu.cfs_quota_us").read_text())
+                        if limit > 0:
+                            quotas.append(limit / int((directory / "cpu.cfs_period_us").read_text()))
+                except (OSError, ValueError):
+                    continue
+    return min(quotas) if quotas else None
 
 
 @dataclass(eq=False)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.grading import JOBS_SWITCH, grade, learning_jobs
+from autograder.grading import JOBS_SWITCH, cpu_quota, grade, learning_jobs
 from autograder.parts import part_named
 from autograder.sandbox import Limits
 
@@ -101,6 +101,29 @@ def test_the_switch_sets_the_jobs(monkeypatch):
         monkeypatch.setenv(JOBS_SWITCH, wrong)
         with pytest.raises(ValueError, match="DQKIT_JOBS should be a whole number of at least 1"):
             learning_jobs()
+
+
+@pytest.mark.parametrize("files, quota", [
+    ({"cpu.max": "50000 100000\n"}, 0.5),
+    ({"cpu.max": "max 100000\n"}, None),
+    ({"cpu/cpu.cfs_quota_us": "150000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 1.5),
+    ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
+    ({}, None),
+], ids=["v2-half-a-cpu", "v2-no-quota", "v1-one-and-a-half", "v1-no-quota", "no-files"])
+def test_a_cpu_quota_is_read_from_the_control_group_root(tmp_path, files, quota):
+    """The files at the root of the control groups count whatever group this process is in
+    (the search walks up to the root); this machine's own groups are not read."""
+    if not Path("/proc/self/cgroup").exists():
+        pytest.skip("no control groups here")
+    lines = Path("/proc/self/cgroup").read_text()
+    if any(name.startswith("cpu/") for name in files) and not re.search(r"^\d+:[^:]*\bcpu\b", lines, re.M):
+        pytest.skip("no cgroup v1 cpu controller here")
+    if "cpu.max" in files and not lines.startswith("0::") and "\n0::" not in lines:
+        pytest.skip("no cgroup v2 here")
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert cpu_quota(tmp_path) == quota
 
 
 @pytest.mark.slow
