@@ -13,6 +13,7 @@ import io
 import json
 import os
 import tempfile
+import threading
 import time
 import traceback
 from dataclasses import asdict, dataclass, field
@@ -21,7 +22,7 @@ from typing import Any, Iterable
 
 import pytest
 
-from autograder import sanitize, solution_cells
+from autograder import sanitize, solution_cells, wire
 from autograder.graders.support import Failure
 from autograder.parts import PARTS, PARTS_DIR, Part, part_of_test_file
 from autograder.sandbox import Limits, StudentCrash, StudentError, Worker, copy_module
@@ -184,6 +185,303 @@ class _Collector:
             result.score = 0.0
 
 
+# -- learning runs side by side ---------------------------------------------------------
+JOBS_SWITCH = "DQKIT_JOBS"
+"""How many learning runs may train side by side; unset, as many as this process has cores.
+``1`` grades as the kit always did: every call in the grading's one worker, one at a time."""
+
+
+def learning_jobs() -> int:
+    """``DQKIT_JOBS`` if it is set, else the number of cores this process may run on, no more
+    than its control group's CPU quota allows (a container of 0.5 CPU on a 4-core host: 1)."""
+    value = os.environ.get(JOBS_SWITCH, "").strip()
+    if value:
+        if not value.isdigit() or int(value) < 1:
+            raise ValueError(f"{JOBS_SWITCH} should be a whole number of at least 1, not {value!r}")
+        return int(value)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    quota = cpu_quota()
+    return max(1, min(cores, int(quota))) if quota is not None else cores
+
+
+def cpu_quota(cgroups: Path = Path("/sys/fs/cgroup")) -> float | None:
+    """How many CPUs the CFS quota of this process's control group (or of one above it)
+    allows, from cgroup v2's ``cpu.max`` or v1's ``cpu.cfs_quota_us``; None without a quota.
+    Cores seen are not cores granted: runs side by side under a quota of one CPU would only
+    slow each other down, toward their timeouts."""
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    quotas = []
+    for line in lines:
+        hierarchy, controllers, path = line.split(":", 2)
+        if hierarchy == "0":
+            roots = [cgroups]
+        elif "cpu" in controllers.split(","):
+            roots = [cgroups / "cpu", cgroups / controllers]
+        else:
+            continue
+        for root in roots:
+            folder = root / path.lstrip("/")
+            for directory in [folder, *folder.parents]:
+                if not directory.is_relative_to(root):
+                    break
+                try:
+                    if hierarchy == "0":
+                        limit, period = (directory / "cpu.max").read_text().split()[:2]
+                        if limit != "max":
+                            quotas.append(int(limit) / int(period))
+                    else:
+                        limit = int((directory / "cpu.cfs_quota_us").read_text())
+                        if limit > 0:
+                            quotas.append(limit / int((directory / "cpu.cfs_period_us").read_text()))
+                except (OSError, ValueError):
+                    continue
+    return min(quotas) if quotas else None
+
+
+@dataclass(eq=False)
+class _Run:
+    """One learning round trip, trained in a fresh worker of its own."""
+
+    module: str
+    probe: str
+    args: dict[str, Any]
+    timeout: float
+    spent: float
+    """Seconds of the module's learning budget used before this run: its budget is what is left."""
+    born: float
+    """When the grading's clock started (its worker's first start)."""
+    worker: Worker | None = None
+    thread: threading.Thread | None = None
+    claimed: bool = False
+    dropped: bool = False
+    done: threading.Event = field(default_factory=threading.Event)
+    value: Any = None
+    error: Exception | None = None
+    seconds: float = 0.0
+    """How long the training call took, its answer or crash included."""
+    fallback: bool = False
+    """The fresh worker could not start, or not import the module: the grading's worker runs
+    the call instead, as it does with one job."""
+
+    @property
+    def key(self) -> tuple[str, str, float]:
+        return self.probe, wire.dumps(self.args), self.timeout
+
+
+class LearningRuns:
+    """Learning runs trained side by side, each in a fresh worker started like the grading's
+    own (same submission, limits and account), at most ``slots`` at a time.
+
+    A fresh worker per run, because a run in a worker that ran other calls first could depend
+    on them (a student's module-level state); the reference seeds everything it uses, so its
+    results are those of one worker. Each run's budgets are the grading's: its deadline is
+    the smallest of its own timeout, what is left of its module's learning budget, and what
+    is left of the whole grading's, all on the grader's clock. A run counts against its
+    module's budget only once the grading takes its result; one never taken is killed."""
+
+    def __init__(self, submission: Path, modules: list[str], limits: Limits, run_as: str | None,
+                 slots: int) -> None:
+        self.submission, self.modules, self.limits, self.run_as = submission, modules, limits, run_as
+        self.slots = slots
+        self._lock = threading.Lock()
+        self._queue: list[_Run] = []
+        self._running: list[_Run] = []
+        self._runs: list[_Run] = []
+        self._closed = False
+
+    def ahead(self, run: _Run) -> None:
+        """Queue ``run`` to train before it is asked for (the queue keeps its order)."""
+        with self._lock:
+            if self._closed or any(known.key == run.key and not known.claimed for known in self._runs):
+                return
+            self._runs.append(run)
+            self._queue.append(run)
+            self._start_queued()
+
+    def claim(self, key: tuple[str, str, float], spent: float) -> _Run | None:
+        """The started run of ``key``, with the same budget used before it, taken for the grading;
+        None if there is none (one still queued is dropped: the caller decides whether it runs)."""
+        with self._lock:
+            for run in list(self._runs):
+                if run.key != key or run.claimed:
+                    continue
+                if run.thread is not None and run.spent == spent:
+                    run.claimed = True
+                    return run
+                self._drop(run)
+        return None
+
+    def now(self, run: _Run) -> _Run:
+        """Start ``run`` as soon as a slot is free, before every queued one; already taken."""
+        run.claimed = True
+        with self._lock:
+            if self._closed:
+                run.fallback = True
+                run.done.set()
+                return run
+            self._runs.append(run)
+            self._queue.insert(0, run)
+            self._start_queued()
+        return run
+
+    def widen(self, slots: int) -> None:
+        """Let ``slots`` runs train at a time from now on."""
+        with self._lock:
+            self.slots = slots
+            self._start_queued()
+
+    def drop_unclaimed(self, keys: Iterable[tuple[str, str, float]]) -> None:
+        """Kill the runs of ``keys`` that were never taken: their test is over."""
+        keys = set(keys)
+        with self._lock:
+            for run in [run for run in self._runs if run.key in keys and not run.claimed]:
+                self._drop(run)
+
+    def close(self) -> None:
+        """Kill every run and wait until their workers are gone."""
+        with self._lock:
+            self._closed = True
+            self._queue.clear()
+            running = list(self._running)
+        # A run may be starting its process while this kills: kill until its thread is done.
+        for run in running:
+            while run.thread.is_alive():
+                with self._lock:
+                    run.worker.kill()
+                run.thread.join(0.1)
+
+    # -- with the lock held --------------------------------------------------------------
+    def _drop(self, run: _Run) -> None:
+        run.dropped = True
+        self._runs.remove(run)
+        if run in self._queue:
+            self._queue.remove(run)
+        elif run.worker is not None:
+            run.worker.kill()
+
+    def _start_queued(self) -> None:
+        while self._queue and len(self._running) < self.slots and not self._closed:
+            run = self._queue.pop(0)
+            run.worker = Worker(self.submission, self.modules, limits=self.limits, run_as=self.run_as)
+            run.worker.continue_budgets(run.born, run.module, run.spent)
+            run.thread = threading.Thread(target=self._train, args=(run,), daemon=True,
+                                          name=f"learning {run.probe}")
+            self._running.append(run)
+            run.thread.start()
+
+    # -- in the run's thread -----------------------------------------------------------
+    def _train(self, run: _Run) -> None:
+        try:
+            run.worker.import_module(run.module)
+            with self._lock:
+                # A kill while the process was starting may have missed it; this does not.
+                wanted = not (run.dropped or self._closed)
+            if wanted:
+                started = time.monotonic()
+                try:
+                    run.value = run.worker.call(run.probe, run.args, run.timeout, kind="learning")
+                except (StudentCrash, StudentError) as error:
+                    run.error = error
+                run.seconds = time.monotonic() - started
+        except Exception:  # noqa: BLE001 - no start, no import, or a fault of the grader's own
+            # The grading's worker makes the call instead and meets whatever it was, as with one job.
+            run.fallback = True
+        finally:
+            with self._lock:
+                run.worker.__exit__(None, None, None)
+                self._running.remove(run)
+                self._start_queued()
+            run.done.set()
+
+
+class _SharedWorker(Worker):
+    """The grading's worker, whose learning round trips train in :class:`LearningRuns`: every
+    check before a round trip (a module that hung, its import, a budget already spent) and
+    every charge after it are made here, as with one job, so messages and cuts are the same."""
+
+    def __init__(self, *args: Any, runs: LearningRuns, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.runs = runs
+        self._trained_seconds = 0.0
+
+    def _run_for(self, probe: str, args: dict[str, Any], timeout: float, spent: float) -> _Run:
+        return _Run(probe.partition(".")[0], probe, args, timeout, spent, born=self._born)
+
+    def learn_ahead(self, probe: str, args: dict[str, Any], timeout: float) -> tuple[str, str, float]:
+        """Queue a learning run the grading will probably ask for; returns its key."""
+        run = self._run_for(probe, args, timeout, self._spent.get((probe.partition(".")[0], "learning"), 0.0))
+        self.runs.ahead(run)
+        return run.key
+
+    def learn(self, probe: str, args: dict[str, Any], timeout: float) -> tuple[Any, float]:
+        value = self.call(probe, args, timeout, kind="learning")
+        return value, self._trained_seconds
+
+    def _timed(self, module: str, kind: str, request: dict, timeout: float) -> Any:
+        if kind != "learning":
+            return super()._timed(module, kind, request, timeout)
+        key = (module, kind)
+        spent = self._spent.get(key, 0.0)
+        run = self._run_for(request["probe"], request["args"], timeout, spent)
+        taken = self.runs.claim(run.key, spent)
+        if taken is None:
+            seconds, why = self._budget(module, kind, timeout)
+            if seconds <= 0:
+                raise StudentCrash(f"not run: {why}", cut=True)
+            taken = self.runs.now(run)
+        taken.done.wait()
+        if taken.fallback:
+            started = time.monotonic()
+            try:
+                return super()._timed(module, kind, request, timeout)
+            finally:
+                self._trained_seconds = time.monotonic() - started
+        self._spent[key] = spent + taken.seconds
+        self._trained_seconds = taken.seconds
+        if taken.error is not None:
+            raise taken.error
+        return taken.value
+
+
+class _LearningAhead:
+    """pytest plugin: queues the first run of every selected learning test as soon as the
+    tests are known, for the cores the grading's worker leaves free; lets the runs use every
+    core once the learning tests begin; kills what a learning test left untaken."""
+
+    def __init__(self, worker: _SharedWorker, jobs: int) -> None:
+        self.worker, self.jobs = worker, jobs
+        self.keys: dict[str, list[tuple[str, str, float]]] = {}
+
+    @staticmethod
+    def _learning(item: pytest.Item) -> bool:
+        return item.name.startswith(LEARNING_TEST_PREFIX)
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        # Imported here: it brings torch, which the grader's other commands do without (the
+        # collected grader tests have imported it by now).
+        from autograder.graders.learning import learning_run
+
+        learning = [item for item in session.items if self._learning(item)]
+        if len(learning) == len(session.items):
+            self.worker.runs.widen(self.jobs)
+        for item in learning:
+            part, _ = part_of_test_file(Path(str(item.fspath)))
+            cases = getattr(getattr(item, "module", None), "CASES", {})
+            firsts = [learning_run(case, case["args"]["seeds"][0]) for case in cases.values()
+                      if case.get("probe") == f"{part}.learn"]
+            self.keys[item.nodeid] = [self.worker.learn_ahead(*first) for first in firsts]
+
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        if self._learning(item):
+            self.worker.runs.widen(self.jobs)
+
+    def pytest_runtest_teardown(self, item: pytest.Item) -> None:
+        self.worker.runs.drop_unclaimed(self.keys.get(item.nodeid, []))
+
+
 @dataclass(frozen=True)
 class CatalogEntry:
     """One grader test as ``grade`` will number it, known without running anything."""
@@ -217,14 +515,16 @@ def grader_files(parts: Iterable[Part], visibilities: Iterable[str]) -> list[Pat
 
 def grade(submission: Path, parts: Iterable[Part] = PARTS,
           visibilities: Iterable[str] = ("public", "hidden"), keyword: str | None = None,
-          run_as: str | None = None, limits: Limits = Limits()) -> Report:
+          run_as: str | None = None, limits: Limits = Limits(), jobs: int | None = None) -> Report:
     """Grade ``submission`` (a directory laid out like ``assignments/``, or holding the
     notebooks of the notebook editing mode); student code runs as the account ``run_as`` if
-    given (the grader must then run as root)."""
+    given (the grader must then run as root). Up to ``jobs`` learning runs train side by
+    side (default: :func:`learning_jobs`); with 1, everything runs in one worker."""
     submission = Path(submission).resolve()
     parts = list(parts)
+    jobs = learning_jobs() if jobs is None else max(1, jobs)
     with graded_modules(submission, parts) as (folder, extraction, notes):
-        report = _run_tests(folder, parts, visibilities, keyword, run_as, limits)
+        report = _run_tests(folder, parts, visibilities, keyword, run_as, limits, jobs)
     report.submission = str(submission)
     report.from_notebooks = dict(extraction.sources)
     notes = {**notes, **{part: f"{why}." for part, why in report.refused.items()}}
@@ -275,7 +575,7 @@ def graded_modules(submission: Path, parts: list[Part]):
 
 
 def _run_tests(submission: Path, parts: list[Part], visibilities: Iterable[str], keyword: str | None,
-               run_as: str | None, limits: Limits) -> Report:
+               run_as: str | None, limits: Limits, jobs: int = 1) -> Report:
     files = grader_files(parts, list(visibilities))
     collector = _Collector()
     args = [str(path) for path in files] + [
@@ -291,12 +591,25 @@ def _run_tests(submission: Path, parts: list[Part], visibilities: Iterable[str],
         args += ["-k", keyword]
     start = time.monotonic()
     captured = io.StringIO()
-    with Worker(submission, [part.name for part in PARTS], limits=limits, run_as=run_as) as worker:
+    modules = [part.name for part in PARTS]
+    plugins: list[Any] = [collector]
+    if jobs == 1:
+        worker = Worker(submission, modules, limits=limits, run_as=run_as)
+    else:
+        # While the other tests run, the grading's worker keeps a core busy.
+        runs = LearningRuns(submission, modules, limits, run_as, slots=jobs - 1)
+        worker = _SharedWorker(submission, modules, limits=limits, run_as=run_as, runs=runs)
+        plugins.append(_LearningAhead(worker, jobs))
+    with worker:
         # Started before the tests, outside the capture: a set-up that cannot run the worker
         # is an error for whoever runs the grader (WorkerStartError), not a score of 0.
         worker.start()
-        with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
-            exit_code = pytest.main(args, plugins=[collector, _StudentFixture(worker)])
+        try:
+            with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
+                exit_code = pytest.main(args, plugins=[*plugins, _StudentFixture(worker)])
+        finally:
+            if isinstance(worker, _SharedWorker):
+                worker.runs.close()
     graded = {part.name for part in parts}
     report = Report(submission=str(submission), seconds=time.monotonic() - start,
                     refused={module: why for module, why in worker.refused.items() if module in graded})

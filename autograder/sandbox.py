@@ -438,6 +438,16 @@ class Worker:
                 + (f"Its output: {tail[-800:]}" if tail else "")
             ) from None
 
+    def kill(self) -> None:
+        """Kill the worker's process group now, from any thread: a call waiting on it then ends
+        as a crash, and ``close`` cleans up as usual."""
+        process = self._process
+        if process is not None and process.returncode is None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
     def close(self) -> None:
         """Kill the worker's whole process group and remove its scratch directory."""
         process, self._process = self._process, None
@@ -518,6 +528,13 @@ class Worker:
             raise StudentError(answer.get("error") or {})
         return answer.get("value")
 
+    def continue_budgets(self, born: float, module: str, learning_spent: float) -> None:
+        """Time this worker's calls on another worker's clock: the whole grading's budget runs
+        from ``born`` (that worker's first start), and ``module``'s learning runs have already
+        used ``learning_spent`` seconds of theirs. Set before the first start."""
+        self._born = born
+        self._spent[(module, "learning")] = learning_spent
+
     def _budget(self, module: str, kind: str, timeout: float) -> tuple[float, str]:
         """(seconds this call may take, why it may take no more: "" for its own timeout)."""
         limits = self.limits
@@ -571,6 +588,11 @@ class Worker:
             raise
         self._imported.add(module)
 
+    def import_module(self, module: str) -> None:
+        """Start the worker if it is not running and import ``module`` into it, as the first
+        call into the module does (with the same limits, and the same errors)."""
+        self._ensure_imported(module)
+
     def call(self, probe: str, args: dict[str, Any] | None = None, timeout: float = 10.0,
              kind: str = "tests") -> Any:
         """Run ``autograder.parts.<module>.probes.<function>`` on the student's ``<module>.py``.
@@ -589,3 +611,10 @@ class Worker:
             if crash.timed_out and not crash.cut:
                 self._hung_seconds[module] = hung + timeout
             raise
+
+    def learn(self, probe: str, args: dict[str, Any], timeout: float) -> tuple[Any, float]:
+        """A learning run: ``call`` charged to the module's learning budget; returns its answer
+        and the seconds it took."""
+        started = time.monotonic()
+        value = self.call(probe, args, timeout, kind="learning")
+        return value, time.monotonic() - started

@@ -1,8 +1,9 @@
 """How long grading one submission takes, and where the time goes.
 
-    python benchmarks/grading_time.py [DIR] [--repeats N]
+    python benchmarks/grading_time.py [DIR] [--repeats N] [--jobs J]
 
-Prints, over N gradings of DIR (default: solutions/): the wall time of the whole
+Prints, over N gradings of DIR (default: solutions/) with J learning runs side by side
+(default: as ``grade`` chooses, see ``DQKIT_JOBS``): the wall time of the whole
 ``grade`` call, of starting a worker (Python + torch), the time pytest spends in each
 part's tests, and the peak memory (resident set) of the grader's process and of the
 largest worker, the figures to hold against a grading platform's memory limit.
@@ -19,7 +20,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from autograder.grading import grade  # noqa: E402
+from autograder.grading import grade, learning_jobs  # noqa: E402
 from autograder.parts import PARTS  # noqa: E402
 from autograder.sandbox import Worker  # noqa: E402
 
@@ -28,7 +29,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("directory", nargs="?", default=str(REPO / "solutions"))
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--jobs", type=int, default=None, help="learning runs side by side (default: DQKIT_JOBS, "
+                                                                "else the cores this process may use)")
     args = parser.parse_args()
+    jobs = learning_jobs() if args.jobs is None else args.jobs
 
     startups = []
     for _ in range(args.repeats):
@@ -42,16 +46,18 @@ def main() -> None:
     score = maximum = 0.0
     for _ in range(args.repeats):
         start = time.monotonic()
-        report = grade(Path(args.directory))
+        report = grade(Path(args.directory), jobs=jobs)
         walls.append(time.monotonic() - start)
         score, maximum = report.score, report.max_score
         for part in PARTS:
             per_part[part.name].append(sum(t.seconds for t in report.tests if t.part == part.name))
 
     def line(label: str, values: list[float]) -> str:
-        return f"{label:<38} median {statistics.median(values):6.2f} s   max {max(values):6.2f} s"
+        return (f"{label:<38} median {statistics.median(values):6.2f} s   min {min(values):6.2f} s"
+                f"   max {max(values):6.2f} s")
 
-    print(f"submission: {args.directory}   score {score:g}/{maximum:g}   repeats: {args.repeats}")
+    print(f"submission: {args.directory}   score {score:g}/{maximum:g}   repeats: {args.repeats}   jobs: {jobs}")
+    print("whole grade() calls:", ", ".join(f"{wall:.1f} s" for wall in walls))
     print(line("whole grade() call", walls))
     print(line("worker start + first call (torch import)", startups))
     for name, values in per_part.items():

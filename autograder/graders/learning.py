@@ -2,11 +2,17 @@
 agent, trained with the course's config, must solve the task."""
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from autograder.graders import policies
 from autograder.graders.support import fail
+
+
+def learning_run(case: dict[str, Any], seed: int) -> tuple[str, dict[str, Any], float]:
+    """(probe, arguments, timeout) of the learning case's training run with ``seed``: what
+    :func:`check_solves` asks for, and what the grading may start before it is asked."""
+    args = case["args"]
+    return case["probe"], {"config": dict(args["config"], seed=seed)}, args["timeout"]
 
 
 def check_solves(student, case: dict[str, Any], config_name: str, algorithm: str, advice: str) -> None:
@@ -20,10 +26,7 @@ def check_solves(student, case: dict[str, Any], config_name: str, algorithm: str
     part = case["probe"].partition(".")[0]
     tried = []
     for seed in seeds:
-        started = time.monotonic()
-        result = student.call(case["probe"], {"config": dict(config, seed=seed)}, timeout=args["timeout"],
-                              kind="learning")
-        seconds = time.monotonic() - started
+        result, seconds = student.learn(*learning_run(case, seed))
         measured = policies.greedy_return(part, config, seed, result.get("state") if isinstance(result, dict) else None)
         if measured >= config["solved_return"]:
             return

@@ -345,5 +345,3 @@ def check_epsilon_and_actions(report: dict[str, Any], total_steps: int) -> None:
 # -- learning (the check itself, shared with three other parts, is autograder/graders/learning.py) --
 CARTPOLE_ADVICE = ("Make the other parts' tests pass first; then check the loop (targets from the target network, "
                    "epsilon decaying, training after learning_starts).")
-
-
