@@ -193,6 +193,11 @@ def main(argv: list[str] | None = None) -> int:
     sanitize.tolerant_streams()
     args = build_parser().parse_args(argv)
     try:
+        grading.learning_jobs()
+    except ValueError as error:  # a DQKIT_JOBS that is not a number of workers
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    try:
         return args.run(args)
     except KeyError as error:
         print(f"error: {error.args[0]}", file=sys.stderr)
