@@ -11,6 +11,7 @@ the one the learning check measures for that episode.
 """
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import sys
@@ -131,7 +132,7 @@ def greedy_policy(part: str, config: dict, checkpoint: Path):
 
 
 def play(policy, env_id: str, start_seed: int, episodes: int, title: str):
-    """Frames (PIL images, the return so far drawn on each), returns and lengths of
+    """Frames (palette images, the return so far drawn on each), returns and lengths of
     ``episodes`` greedy episodes, and the env's frame rate; episode k starts from
     ``reset(seed=start_seed + k)``, as in ``dqkit.envs.evaluate``."""
     # Rendering to an array needs no display; keep pygame from looking for one (or for sound).
@@ -141,14 +142,14 @@ def play(policy, env_id: str, start_seed: int, episodes: int, title: str):
     import gymnasium as gym
     import torch
 
-    frames, returns, lengths = [], [], []
+    frames, returns, lengths = PaletteFrames(), [], []
     env = gym.make(env_id, render_mode="rgb_array")
     try:
         for episode in range(episodes):
             obs, _ = env.reset(seed=start_seed + episode)
             episode_return, step, done = 0.0, 0, False
             label = f"{title}   episode {episode + 1}/{episodes}"
-            frames.append(_annotated(env.render(), label, step, episode_return))
+            frames.add(_annotated(env.render(), label, step, episode_return))
             while not done:
                 with torch.no_grad():
                     action = policy(np.asarray(obs, dtype=np.float32)[None])[0]
@@ -158,7 +159,7 @@ def play(policy, env_id: str, start_seed: int, episodes: int, title: str):
                 step += 1
                 done = terminated or truncated
                 ending = "   (terminated)" if terminated else "   (time limit)" if truncated else ""
-                frames.append(_annotated(env.render(), label, step, episode_return, ending))
+                frames.add(_annotated(env.render(), label, step, episode_return, ending))
             returns.append(episode_return)
             lengths.append(step)
         frames_per_second = float(env.metadata.get("render_fps", 30))
@@ -167,26 +168,40 @@ def play(policy, env_id: str, start_seed: int, episodes: int, title: str):
     return frames, returns, lengths, frames_per_second
 
 
+@functools.cache
+def _font():
+    from PIL import ImageFont
+
+    return ImageFont.load_default(size=16)
+
+
 def _annotated(pixels: np.ndarray, label: str, step: int, episode_return: float, ending: str = ""):
     """The rendered frame with two lines of text at its top left: ``label``, then the step
     and the undiscounted return so far."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     image = Image.fromarray(pixels)
     draw = ImageDraw.Draw(image)
-    font = ImageFont.load_default(size=16)
+    font = _font()
     draw.text((10, 8), label, fill=(0, 0, 0), font=font)
     draw.text((10, 28), f"step {step}   return {episode_return:.1f}{ending}", fill=(0, 0, 0), font=font)
     return image
 
 
-def save_gif(frames: list, out: Path, frames_per_second: float, lengths: list[int]) -> None:
-    """An animated GIF, one palette for all frames (taken from the first: the scenes keep
-    their colours), each episode's last frame held ``END_PAUSE_SECONDS``."""
-    from PIL import Image
+class PaletteFrames(list):
+    """Frames as 8-bit palette images, all on the palette of the first (the scenes keep their
+    colours): what a GIF stores, in a third of the memory of RGB frames."""
 
-    palette = frames[0].quantize(colors=64, method=Image.Quantize.MEDIANCUT)
-    images = [frame.quantize(palette=palette, dither=Image.Dither.NONE) for frame in frames]
+    def add(self, image) -> None:
+        from PIL import Image
+
+        if not self:
+            self.palette = image.quantize(colors=64, method=Image.Quantize.MEDIANCUT)
+        self.append(image.quantize(palette=self.palette, dither=Image.Dither.NONE))
+
+
+def save_gif(images: PaletteFrames, out: Path, frames_per_second: float, lengths: list[int]) -> None:
+    """An animated GIF of ``images``, each episode's last frame held ``END_PAUSE_SECONDS``."""
     frame_ms = 10 * round(100 / min(frames_per_second, MAX_FRAMES_PER_SECOND))
     durations = [frame_ms] * len(images)
     last = -1
