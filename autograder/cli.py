@@ -189,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     curve.set_defaults(run=cmd_curve)
 
     watching = commands.add_parser("watch", help="save a GIF of your trained agent acting greedily")
-    watching.add_argument("part", help="one of: dqn_loop, sampled_q, naf, ddpg")
+    watching.add_argument("part", help=f"one of: {', '.join(part.name for part in LEARNING_PARTS)}")
     watching.add_argument("directory", nargs="?", default="assignments",
                           help="your modules, to train with if runs/ has no checkpoint of PART (default: assignments)")
     watching.add_argument("--seed", type=int, default=0,

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.curve import LEARNING_RUNS
+from autograder.parts import LEARNING_PARTS
 from dqkit.metrics import CHECKPOINT_NAME, CheckpointError, load_checkpoint, network_state, networks_in, run_folder
 
 MAX_FRAMES_PER_SECOND = 50
@@ -44,6 +44,9 @@ WATCHED = {
     "naf": Watched(frozenset({"network", "target_network"}), "network"),
     "ddpg": Watched(frozenset({"actor", "critic", "target_actor", "target_critic"}), "actor"),
 }
+
+
+LEARNING_RUNS = {part.name: part.learning for part in LEARNING_PARTS}
 
 
 class WatchError(Exception):

@@ -231,6 +231,14 @@ def watch(*args: str) -> subprocess.CompletedProcess:
                           text=True, timeout=600)
 
 
+def test_watch_knows_the_networks_of_every_learning_part():
+    from autograder.parts import LEARNING_PARTS
+    from autograder.watch import WATCHED
+
+    assert set(WATCHED) == {part.name for part in LEARNING_PARTS}
+    assert all(watched.policy_network in watched.networks for watched in WATCHED.values())
+
+
 def test_watch_finds_the_newest_checkpoint_of_the_part(tmp_path):
     from autograder.watch import find_checkpoint
 
