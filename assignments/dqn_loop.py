@@ -93,7 +93,9 @@ class DQNConfig:
     solved_return: float | None = 475.0
     """Stop once the mean greedy evaluation return reaches this (None: never stop early)."""
     log_path: str | None = None
-    """CSV file for the metrics (None: keep them in memory only)."""
+    """CSV file for the metrics (None: keep them in memory only). With a path such as
+    "runs/NAME.csv", the run also writes TensorBoard events and a checkpoint of the trained
+    Q-network to the run folder "runs/NAME/" (see ``dqkit/metrics.py``)."""
     progress: bool = True
     """Show a tqdm progress bar."""
 
@@ -191,4 +193,5 @@ def train(config: DQNConfig) -> TrainResult:
         result.env_steps = step + 1
     env.close()
     logger.close()
+    logger.save_checkpoint({"q_network": q_network})  # only with a log_path: for `python -m autograder watch`
     return result

@@ -35,7 +35,8 @@ from typing import Any, Iterable
 from tqdm.auto import tqdm
 
 from autograder import answers, sanitize
-from autograder.grading import BEING_GRADED, catalog, fallback_results, write_json_atomically
+from autograder.grading import (BEING_GRADED, JOBS_SWITCH, catalog, fallback_results, learning_jobs,
+                                write_json_atomically)
 from autograder.parts import PARTS, Part
 from autograder.solution_cells import MAX_NOTEBOOK_BYTES, MAX_NOTEBOOKS, SKIPPED_FOLDERS, copy_notebooks
 
@@ -208,9 +209,9 @@ def _not_graded(folder: Path, reason: str, written: list[answers.WrittenAnswer])
 
 
 def grade_student(student: Student, out: Path, parts: list[str] | None = None,
-                  timeout: float = GRADING_TIMEOUT) -> dict[str, Any]:
+                  timeout: float = GRADING_TIMEOUT, learning_workers: str | None = None) -> dict[str, Any]:
     """Grade one student (all parts, or only ``parts``) into ``out/<id>/``; returns their
-    results.json data."""
+    results.json data. ``learning_workers``: the grading's ``DQKIT_JOBS`` (default: as set)."""
     folder = out / student.id
     folder.mkdir(parents=True, exist_ok=True)
     results_path, feedback_path = folder / "results.json", folder / "feedback.txt"
@@ -243,7 +244,8 @@ def grade_student(student: Student, out: Path, parts: list[str] | None = None,
         try:
             # Bytes, not text: what a grading prints need not be valid UTF-8.
             completed = subprocess.run(command, cwd=PACKAGE_ROOT, capture_output=True, timeout=timeout,
-                                       env={**os.environ, "PYTHONPATH": str(PACKAGE_ROOT)})
+                                       env={**os.environ, "PYTHONPATH": str(PACKAGE_ROOT),
+                                            **({JOBS_SWITCH: learning_workers} if learning_workers else {})})
         except subprocess.TimeoutExpired:
             _write_text(folder / "grader.log", f"Grading took longer than {timeout:g} s and was stopped.\n")
             return _not_graded(folder, f"grading took longer than {timeout:g} s and was stopped", written)
@@ -392,7 +394,11 @@ def grade_all(submissions: Path, out: Path, jobs: int = 1, force: bool = False, 
             pending.append(student)
     with tqdm(total=len(students), initial=len(students) - len(pending), disable=not progress,
               desc="grading", unit="student") as bar, ThreadPoolExecutor(max(1, jobs)) as pool:
-        futures = {pool.submit(grade_student, student, out, parts): student for student in pending}
+        # The cores are shared among the gradings side by side: each one's learning runs get
+        # its share (DQKIT_JOBS, when set, decides for all of them).
+        learning = os.environ.get(JOBS_SWITCH) or str(max(1, learning_jobs() // max(1, jobs)))
+        futures = {pool.submit(grade_student, student, out, parts, learning_workers=learning): student
+                   for student in pending}
         for future in as_completed(futures):
             outcome.results[futures[future].id] = future.result()
             bar.update(1)

@@ -123,6 +123,23 @@ def cmd_curve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    from autograder.watch import WatchError, watch
+
+    out = Path(args.out or f"videos/{args.part}_seed{args.seed}.gif")
+    try:
+        seen = watch(args.part, Path(args.directory), args.seed, out, episodes=args.episodes, runs=Path(args.runs))
+    except WatchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    origin = f"trained now: {seen.trained_now}" if seen.trained_now is not None else "the newest in " + args.runs
+    print(f"{args.part}: the greedy policy of {seen.checkpoint} ({origin})")
+    for number, (episode_return, steps) in enumerate(zip(seen.returns, seen.steps), start=1):
+        print(f"episode {number}: return {episode_return:.1f} in {steps} steps")
+    print(f"wrote {out} ({seen.frames} frames)")
+    return 0
+
+
 def cmd_grade_all(args: argparse.Namespace) -> int:
     from autograder import batch
 
@@ -171,6 +188,18 @@ def build_parser() -> argparse.ArgumentParser:
     curve.add_argument("--out", help="the PNG to write (default: curves/PART_seedN.png)")
     curve.set_defaults(run=cmd_curve)
 
+    watching = commands.add_parser("watch", help="save a GIF of your trained agent acting greedily")
+    watching.add_argument("part", help=f"one of: {', '.join(part.name for part in LEARNING_PARTS)}")
+    watching.add_argument("directory", nargs="?", default="assignments",
+                          help="your modules, to train with if runs/ has no checkpoint of PART (default: assignments)")
+    watching.add_argument("--seed", type=int, default=0,
+                          help="training seed, and which evaluation start states are played (default 0)")
+    watching.add_argument("--episodes", type=int, default=1, help="episodes to play (default 1)")
+    watching.add_argument("--out", help="the GIF to write (default: videos/PART_seedN.gif)")
+    watching.add_argument("--runs", default="runs",
+                          help="where checkpoints are looked for, and a new run is logged (default: runs)")
+    watching.set_defaults(run=cmd_watch)
+
     everyone = commands.add_parser("grade-all", help="grade a folder of submissions into a gradebook")
     everyone.add_argument("submissions", help="folder with one sub-folder or .zip per student")
     everyone.add_argument("--out", required=True, help="where results, feedback and gradebook.csv go")
@@ -192,6 +221,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     sanitize.tolerant_streams()
     args = build_parser().parse_args(argv)
+    try:
+        grading.learning_jobs()
+    except ValueError as error:  # a DQKIT_JOBS that is not a number of workers
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     try:
         return args.run(args)
     except KeyError as error:

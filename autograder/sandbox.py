@@ -21,7 +21,6 @@ import functools
 import math
 import os
 import pwd
-import resource
 import select
 import shutil
 import signal
@@ -131,12 +130,27 @@ class StudentCrash(Exception):
         return self.reason
 
 
-def _limit_resources(limits: Limits) -> None:
-    # Runs in the child between fork and exec: the limits bind Python and everything it loads.
-    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
-    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+def _resource_limits(limits: Limits) -> str:
+    """The worker's resource limits as its bootstrap reads them (``NAME=value,...``)."""
+    return ",".join(f"{name}={value}" for name, value in (
+        ("RLIMIT_AS", limits.memory_bytes), ("RLIMIT_FSIZE", limits.file_bytes),
+        ("RLIMIT_CPU", limits.cpu_seconds), ("RLIMIT_CORE", 0)))
+
+
+# The worker's first lines, before anything of the kit or the submission is imported: it sets
+# its own resource limits (soft and hard, so nothing it runs can raise them again), then runs
+# the worker. Setting them here rather than between fork and exec in the grader keeps the
+# grader free to start workers from several threads, where running Python code in the forked
+# child could deadlock.
+BOOTSTRAP = (
+    "import resource, sys\n"
+    "for _limit in sys.argv[1].split(','):\n"
+    "    _name, _value = _limit.split('=')\n"
+    "    resource.setrlimit(getattr(resource, _name), (int(_value), int(_value)))\n"
+    "sys.path.insert(0, sys.argv[2])\n"
+    "from autograder.worker import main\n"
+    "main(sys.argv[2:])\n"
+)
 
 
 def _worker_environment(work: str) -> dict[str, str]:
@@ -381,10 +395,6 @@ class Worker:
         modules, work = self._prepare_scratch()
         request_r, request_w = os.pipe()
         answer_r, answer_w = os.pipe()
-        bootstrap = (
-            "import sys; sys.path.insert(0, sys.argv[1]); "
-            "from autograder.worker import main; main(sys.argv[1:])"
-        )
         # The worker's output goes to a file that has no name: nothing in the worker can
         # swap it for a link or a FIFO that the grader would then open.
         if self._output is not None:
@@ -404,7 +414,7 @@ class Worker:
             kit, modules_seen, work_seen = str(PACKAGE_ROOT), str(modules), str(work)
         try:
             self._process = subprocess.Popen(
-                [*prefix, _interpreter(), "-I", "-c", bootstrap, kit,
+                [*prefix, _interpreter(), "-I", "-c", BOOTSTRAP, _resource_limits(limits), kit,
                  str(request_r), str(answer_w), modules_seen],
                 stdin=subprocess.DEVNULL,
                 stdout=self._output,
@@ -413,7 +423,6 @@ class Worker:
                 env=_worker_environment(work_seen),
                 pass_fds=(request_r, answer_w),
                 start_new_session=True,
-                preexec_fn=lambda: _limit_resources(limits),
                 **identity,
             )
         except OSError as error:

@@ -64,7 +64,9 @@ class LoopSettings:
     log_every: int = 1_000
     """Environment steps between log rows of the last gradient step's statistics."""
     log_path: str | None = None
-    """CSV file for the metrics (None: keep them in memory only)."""
+    """CSV file for the metrics (None: keep them in memory only). With a path such as
+    "runs/NAME.csv", the run also writes TensorBoard events and a checkpoint of the agent's
+    networks to the run folder "runs/NAME/" (see ``dqkit/metrics.py``)."""
     progress: bool = True
     """Show a tqdm progress bar."""
 
@@ -157,4 +159,5 @@ def run_off_policy(agent: Agent, buffer: Any, settings: LoopSettings, descriptio
         result.env_steps = step + 1
     env.close()
     logger.close()
+    logger.save_checkpoint(vars(agent))  # only with a log_path: the agent's networks, targets included
     return result

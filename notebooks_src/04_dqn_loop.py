@@ -45,7 +45,8 @@ check("dqn_loop")
 # evaluation of 5 episodes averages 475 or more, or 30,000 steps have passed: about 20
 # seconds on a laptop core for a correct loop. Every metric is also kept in
 # `result.logger.rows`, under namespaced names (`charts/episodic_return`,
-# `losses/td_loss`, ...); set `log_path` to write them to a CSV file.
+# `losses/td_loss`, ...); set `log_path` to write them to a CSV file (and to TensorBoard,
+# see below).
 #
 # On the right, your run's greedy evaluations are drawn over the reference solution's band:
 # the median and the range of five of its seeds, with the same config. Five runs do not
@@ -58,6 +59,24 @@ result = train(DQNConfig(seed=0))
 compare_to_reference(result, "cartpole_dqn", title="DQN on CartPole-v1")
 plt.show()
 print(describe_run(result))
+
+# %% [markdown]
+# ## Watch it: TensorBoard and a GIF
+#
+# Given a log location, a run also writes TensorBoard event files (the CSV's metric names,
+# such as `losses/td_loss`) and a checkpoint of its trained networks, into a folder named like
+# the CSV, beside it:
+# `train(DQNConfig(seed=0, log_path="../runs/dqn_loop.csv"))` writes them to the repository's
+# `runs` folder (this notebook runs in `notebooks`). Without one, as above and in grading,
+# nothing is written. From the repository root, TensorBoard shows every run in `runs` side
+# by side:
+#
+# ```bash
+# .venv/bin/tensorboard --logdir runs
+# ```
+#
+# and `python -m autograder watch dqn_loop` saves your agent's greedy episode as an animated
+# GIF (it plays the newest checkpoint of dqn_loop in `runs`, or trains one first).
 
 # %% [markdown]
 # ## Question

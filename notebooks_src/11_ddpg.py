@@ -54,6 +54,24 @@ plt.show()
 print(describe_run(result))
 
 # %% [markdown]
+# ## Watch it: TensorBoard and a GIF
+#
+# Given a log location, a run also writes TensorBoard event files (the CSV's metric names,
+# such as `losses/actor_loss`) and a checkpoint of its trained networks, into a folder named like
+# the CSV, beside it:
+# `train(DDPGConfig(seed=0, log_path="../runs/ddpg.csv"))` writes them to the repository's
+# `runs` folder (this notebook runs in `notebooks`). Without one, as above and in grading,
+# nothing is written. From the repository root, TensorBoard shows every run in `runs` side
+# by side:
+#
+# ```bash
+# .venv/bin/tensorboard --logdir runs
+# ```
+#
+# and `python -m autograder watch ddpg` saves your agent's greedy episode as an animated
+# GIF (it plays the newest checkpoint of ddpg in `runs`, or trains one first).
+
+# %% [markdown]
 # ## Question
 #
 # In `ddpg_update` the critic takes its step before the actor. What changes if the actor's
