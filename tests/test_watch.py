@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 import torch
 
+from autograder.parts import part_named
 from dqkit.metrics import (CHECKPOINT_NAME, CheckpointError, CsvLogger, load_checkpoint, network_state,
                            networks_in, read_csv, run_folder, save_checkpoint)
-from autograder.parts import part_named
 from dqkit.networks import QNetwork
 from tests.reference import load
 
