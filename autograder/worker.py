@@ -109,6 +109,11 @@ def serve(request_fd: int, answer_fd: int) -> None:
         _write_all(answer_fd, frame)
 
 
+NOT_PRELOADED = ("dqkit.plotting",)
+"""Kit modules that no probe and no graded module imports: ``dqkit.plotting`` draws the
+notebooks' figures and brings in matplotlib (about a second). Imported on demand if asked for."""
+
+
 def _preload(package_root: str) -> None:
     """Import everything the probes and student modules may need from the kit, then drop
     the kit's root from ``sys.path``: student code can import ``dqkit`` but not whatever
@@ -122,7 +127,8 @@ def _preload(package_root: str) -> None:
     torch.set_num_threads(1)
     for package in (dqkit, autograder.probes):
         for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
-            importlib.import_module(info.name)
+            if info.name not in NOT_PRELOADED:
+                importlib.import_module(info.name)
     sys.path[:] = [entry for entry in sys.path if os.path.realpath(entry or ".") != os.path.realpath(package_root)]
 
 
