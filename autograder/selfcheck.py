@@ -5,11 +5,13 @@ kernel).
 """
 from __future__ import annotations
 
+import ast
+import importlib
 import os
 from pathlib import Path
 
 from autograder import sanitize
-from autograder.parts import PARTS, part_named
+from autograder.parts import PARTS, Part, part_named
 from autograder.sandbox import WorkerStartError, launch_early
 
 # autograder.grading (pytest, numpy and the grader's support code) is imported where it is
@@ -62,10 +64,23 @@ def launch_worker_early(arguments: list[str]) -> None:
         return  # check's own start says what went wrong
 
 
+def _import_grader_modules(part: Part) -> None:
+    """Import the grader modules that the public tests of ``part`` import (``from
+    autograder.graders... import ...``), as collecting them would: with a worker launched
+    early, their imports (torch, for some) overlap its start-up."""
+    tests = part.tests("public")
+    if not tests.exists():
+        return
+    for node in ast.parse(tests.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("autograder.graders"):
+            importlib.__import__(node.module, fromlist=[alias.name for alias in node.names])
+
+
 def check(part: str, directory: str | Path | None = None) -> bool:
     """Run the public tests of ``part`` and print the results; True if all pass."""
     from autograder.grading import format_report, grade
 
+    _import_grader_modules(part_named(part))
     report = grade(Path(directory) if directory else modules_dir(), [part_named(part)], visibilities=("public",))
     print(format_report(report, show_passed=True))
     passed = report.max_score > 0 and report.score == report.max_score and not report.internal_errors
