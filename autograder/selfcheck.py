@@ -6,6 +6,7 @@ kernel).
 from __future__ import annotations
 
 import ast
+import contextlib
 import importlib
 import os
 from pathlib import Path
@@ -76,12 +77,28 @@ def _import_grader_modules(part: Part) -> None:
             importlib.__import__(node.module, fromlist=[alias.name for alias in node.names])
 
 
+@contextlib.contextmanager
+def _without_pytest_plugin_autoload():
+    """pytest without the plugins that installed packages register (pytest-xdist, anyio's):
+    the grader's tests use none, and loading them costs a third of a second."""
+    before = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"]
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = before
+
+
 def check(part: str, directory: str | Path | None = None) -> bool:
     """Run the public tests of ``part`` and print the results; True if all pass."""
     from autograder.grading import format_report, grade
 
     _import_grader_modules(part_named(part))
-    report = grade(Path(directory) if directory else modules_dir(), [part_named(part)], visibilities=("public",))
+    with _without_pytest_plugin_autoload():
+        report = grade(Path(directory) if directory else modules_dir(), [part_named(part)], visibilities=("public",))
     print(format_report(report, show_passed=True))
     passed = report.max_score > 0 and report.score == report.max_score and not report.internal_errors
     if passed:
