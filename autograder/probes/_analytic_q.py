@@ -19,13 +19,17 @@ recording critic in the worker and the grader's own evaluation of returned actio
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import torch
 
-from autograder.probes._convert import tensor_to_plain
 from autograder.worker import ProbeInputError
+
+if TYPE_CHECKING:
+    import torch
+
+# torch is imported where it is used: the grader imports q_values from here, and a self-check
+# of random_shooting or cem would otherwise wait for torch in the grader as well as in the worker.
 
 # Rows of q_function's observations must equal one of the case's observations this closely.
 MATCH_TOLERANCE = 1e-6
@@ -70,6 +74,8 @@ class RecordingCritic:
     """
 
     def __init__(self, spec: dict[str, Any], keep_samples: bool = True):
+        import torch
+
         self.spec, self.keep_samples = spec, keep_samples
         self.table = np.asarray(spec["observations"], dtype=np.float64)
         self.action_dim = action_dim(spec)
@@ -77,6 +83,8 @@ class RecordingCritic:
         self._weight = torch.zeros((), requires_grad=True)
 
     def __call__(self, observations: Any, actions: Any) -> torch.Tensor:
+        import torch
+
         for name, value in (("observations", observations), ("actions", actions)):
             if type(value) is not torch.Tensor:
                 raise ProbeInputError(f"q_function takes torch tensors, but {name} is a "
@@ -119,11 +127,15 @@ class RecordingCritic:
 
 def observations_of(spec: dict[str, Any]) -> torch.Tensor:
     """The case's observations as the float32 tensor [B, obs_dim] a maximizer is given."""
+    import torch
+
     return torch.as_tensor(np.asarray(spec["observations"], dtype=np.float32))
 
 
 def result_pair(result: Any, what: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """The (actions, values) a maximizer returned, as plain data."""
+    from autograder.probes._convert import tensor_to_plain
+
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         raise ProbeInputError(f"{what} should return a pair (actions, values); it returned a "
                               f"{type(result).__name__}")
