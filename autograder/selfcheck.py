@@ -59,6 +59,8 @@ def launch_worker_early(arguments: list[str]) -> None:
     directory = Path(arguments[1] if len(arguments) == 2 else "assignments")
     if arguments[0] not in {part.name for part in PARTS} or not directory.is_dir():
         return
+    if any(directory.rglob("*.ipynb")):
+        return  # solution cells may be graded from a folder of their own (autograder.grading.graded_modules)
     try:
         launch_early(directory.resolve(), [part.name for part in PARTS])
     except WorkerStartError:
