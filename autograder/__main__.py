@@ -12,6 +12,12 @@ if missing:
              "in .venv the first time), or install requirements.txt into this Python "
              "(pip install -r requirements.txt). Nothing was graded.")
 
+if sys.argv[1:2] == ["check"]:
+    # The worker (Python and torch, seconds) loads while this process imports the grader.
+    from autograder.selfcheck import launch_worker_early
+
+    launch_worker_early(sys.argv[2:])
+
 from autograder.cli import main  # noqa: E402
 
 sys.exit(main())

@@ -17,6 +17,7 @@ runs as a plain process and :func:`isolation` says why.
 """
 from __future__ import annotations
 
+import atexit
 import functools
 import math
 import os
@@ -385,11 +386,12 @@ class Worker:
                 os.chown(path, uid, gid)
         return modules, work
 
-    def start(self) -> None:
-        """Start the worker (if it is not running) and wait until it answers. A failure
-        here is the grading set-up's, raised as :class:`WorkerStartError`."""
-        if self._process is not None:
-            return
+    def _key(self) -> tuple:
+        """What a worker launched early by :func:`launch_early` must match to be taken over."""
+        return (self.submission.resolve(), tuple(self.modules), self.limits, self.account)
+
+    def _launch(self) -> None:
+        """Copy the graded modules and start the worker process, without waiting for it."""
         if self._born is None:
             self._born = time.monotonic()
         modules, work = self._prepare_scratch()
@@ -432,6 +434,27 @@ class Worker:
             os.close(request_r)
             os.close(answer_w)
         self._request_fd, self._answer_fd = request_w, answer_r
+
+    def _take_over(self, early: "Worker") -> None:
+        """Make the process ``early`` launched this worker's, as if launched here."""
+        self._process, self._scratch, self._output = early._process, early._scratch, early._output
+        self._request_fd, self._answer_fd = early._request_fd, early._answer_fd
+        self._born, self.refused = early._born, early.refused
+        early._process, early._scratch, early._output = None, None, None
+        early._request_fd = early._answer_fd = -1
+
+    def start(self) -> None:
+        """Start the worker (if it is not running) and wait until it answers. A failure
+        here is the grading set-up's, raised as :class:`WorkerStartError`. The first start
+        takes over a worker that :func:`launch_early` launched for the same submission,
+        modules, limits and account, if there is one."""
+        if self._process is not None:
+            return
+        early = _LAUNCHED_EARLY.pop(self._key(), None) if self.starts == 0 else None
+        if early is not None:
+            self._take_over(early)
+        else:
+            self._launch()
         self._imported = set()
         self._imported_any = False
         self.starts += 1
@@ -627,3 +650,25 @@ class Worker:
         started = time.monotonic()
         value = self.call(probe, args, timeout, kind="learning")
         return value, time.monotonic() - started
+
+_LAUNCHED_EARLY: dict[tuple, Worker] = {}
+
+
+def launch_early(submission: Path, modules: list[str], limits: Limits = Limits(), run_as: str | None = None) -> None:
+    """Launch now, without waiting for it, the worker that ``Worker(submission, modules,
+    limits, run_as).start()`` would launch: Python and torch then load in the worker while
+    the grader goes on with its own start-up (pytest, the grader's tests). The first such
+    Worker to start takes it over, exactly as launched; one that no Worker takes over is
+    killed when the grader exits. Nothing is decided by it: it is the same process, with
+    the same modules, sandbox and limits, launched a moment sooner."""
+    worker = Worker(submission, modules, limits, run_as)
+    if worker._key() in _LAUNCHED_EARLY:
+        return
+    worker._launch()
+    _LAUNCHED_EARLY[worker._key()] = worker
+
+
+@atexit.register
+def _close_launched_early() -> None:
+    while _LAUNCHED_EARLY:
+        _LAUNCHED_EARLY.popitem()[1].__exit__(None, None, None)

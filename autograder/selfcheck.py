@@ -5,12 +5,18 @@ kernel).
 """
 from __future__ import annotations
 
+import ast
+import contextlib
+import importlib
 import os
 from pathlib import Path
 
 from autograder import sanitize
-from autograder.grading import format_report, grade
-from autograder.parts import part_named
+from autograder.parts import PARTS, Part, part_named
+from autograder.sandbox import WorkerStartError, launch_early
+
+# autograder.grading (pytest, numpy and the grader's support code) is imported where it is
+# used: ``python -m autograder check`` launches the worker before importing it.
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MODULES_VARIABLE = "DQKIT_MODULES"
@@ -30,6 +36,8 @@ def kit_test(part: str, number: str, directory: str | Path = ".") -> None:
     """Pass if the kit's test ``number`` of ``part`` passes on the modules in ``directory``;
     else raise AssertionError with the grader's message. For notebook grade cells (nbgrader):
     the part is graded once per kernel, and each cell reads one test's result."""
+    from autograder.grading import grade
+
     key = (part, str(Path(directory).resolve()))
     if key not in _REPORTS:
         _REPORTS[key] = grade(Path(directory), [part_named(part)])
@@ -41,9 +49,58 @@ def kit_test(part: str, number: str, directory: str | Path = ".") -> None:
     raise AssertionError(f"{part} has no test {number} here: the grader's tests and this notebook disagree")
 
 
+def launch_worker_early(arguments: list[str]) -> None:
+    """For ``python -m autograder check PART [DIR]`` (``arguments`` after ``check``): launch
+    the worker that ``check`` will use now, so that Python and torch load in it while this
+    process imports pytest and the grader's tests (see ``autograder.sandbox.launch_early``).
+    For any other arguments nothing is launched, and ``check`` starts its worker as usual."""
+    if not 1 <= len(arguments) <= 2 or any(argument.startswith("-") for argument in arguments):
+        return
+    directory = Path(arguments[1] if len(arguments) == 2 else "assignments")
+    if arguments[0] not in {part.name for part in PARTS} or not directory.is_dir():
+        return
+    if any(directory.rglob("*.ipynb")):
+        return  # solution cells may be graded from a folder of their own (autograder.grading.graded_modules)
+    try:
+        launch_early(directory.resolve(), [part.name for part in PARTS])
+    except WorkerStartError:
+        return  # check's own start says what went wrong
+
+
+def _import_grader_modules(part: Part) -> None:
+    """Import the grader modules that the public tests of ``part`` import (``from
+    autograder.graders... import ...`` and the part's checks), as collecting them would: with a worker launched
+    early, their imports (torch, for some) overlap its start-up."""
+    tests = part.tests("public")
+    if not tests.exists():
+        return
+    for node in ast.parse(tests.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(("autograder.graders", part.module)):
+            importlib.__import__(node.module, fromlist=[alias.name for alias in node.names])
+
+
+@contextlib.contextmanager
+def _without_pytest_plugin_autoload():
+    """pytest without the plugins that installed packages register (pytest-xdist, anyio's):
+    the grader's tests use none, and loading them costs a third of a second."""
+    before = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"]
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = before
+
+
 def check(part: str, directory: str | Path | None = None) -> bool:
     """Run the public tests of ``part`` and print the results; True if all pass."""
-    report = grade(Path(directory) if directory else modules_dir(), [part_named(part)], visibilities=("public",))
+    from autograder.grading import format_report, grade
+
+    _import_grader_modules(part_named(part))
+    with _without_pytest_plugin_autoload():
+        report = grade(Path(directory) if directory else modules_dir(), [part_named(part)], visibilities=("public",))
     print(format_report(report, show_passed=True))
     passed = report.max_score > 0 and report.score == report.max_score and not report.internal_errors
     if passed:
