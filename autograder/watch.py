@@ -12,16 +12,13 @@ the one the learning check measures for that episode.
 from __future__ import annotations
 
 import functools
-import importlib
 import os
-import sys
-import traceback
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 
-from autograder.parts import LEARNING_PARTS
+from autograder.curve import LEARNING_RUNS, CurveError, student_module, train_student
 from dqkit.metrics import CHECKPOINT_NAME, CheckpointError, load_checkpoint, network_state, networks_in, run_folder
 
 MAX_FRAMES_PER_SECOND = 50
@@ -44,9 +41,6 @@ WATCHED = {
     "naf": Watched(frozenset({"network", "target_network"}), "network"),
     "ddpg": Watched(frozenset({"actor", "critic", "target_actor", "target_critic"}), "actor"),
 }
-
-
-LEARNING_RUNS = {part.name: part.learning for part in LEARNING_PARTS}
 
 
 class WatchError(Exception):
@@ -80,31 +74,22 @@ def find_checkpoint(part: str, runs: Path) -> Path | None:
 
 
 def _student_module(part: str, modules: Path):
-    if not (modules / f"{part}.py").is_file():
-        raise WatchError(f"{modules / f'{part}.py'} does not exist; pass the folder that holds your modules")
-    sys.path.insert(0, str(modules.resolve()))
     try:
-        return importlib.import_module(part)
-    except Exception:
-        raise WatchError(f"your {part} failed to import:\n{traceback.format_exc()}") from None
+        return student_module(part, modules)
+    except CurveError as error:
+        raise WatchError(str(error)) from None
 
 
 def train_checkpoint(module, part: str, seed: int, runs: Path) -> tuple[Path, str]:
     """Train ``part`` with the course's config and a log location in ``runs``, as ``curve``
     trains it; returns the checkpoint it saved and one line on how the run went."""
-    import torch
-
     from dqkit.plotting import describe_run
 
-    torch.set_num_threads(1)  # networks this small train faster on one thread than on several
     log_path = runs / f"{part}_seed{seed}.csv"
     try:
-        result = module.train(getattr(module, LEARNING_RUNS[part].config)(seed=seed, log_path=str(log_path)))
-    except NotImplementedError as error:
-        raise WatchError(f"not implemented yet: {error}. Run `python -m autograder check {part}` "
-                         "and the checks of the parts it uses first.") from None
-    except Exception:
-        raise WatchError(f"your {part} crashed while training:\n{traceback.format_exc()}") from None
+        result = train_student(module, part, seed, log_path=str(log_path))
+    except CurveError as error:
+        raise WatchError(str(error)) from None
     checkpoint = run_folder(log_path) / CHECKPOINT_NAME
     if not checkpoint.is_file():
         raise WatchError(f"your {part} trained but saved no checkpoint at {checkpoint}: the provided line "
