@@ -1,7 +1,7 @@
 """Grading a whole class: ``python -m autograder grade-all SUBMISSIONS --out OUT [--jobs N]``.
 
-SUBMISSIONS holds one entry per student: a folder laid out like ``assignments/`` or a
-``.zip`` of one (the files may sit at the zip's root or in one folder inside it). The
+SUBMISSIONS holds one entry per student: a folder or a ``.zip`` holding their modules (in
+one folder at any depth) and notebooks, read by the rules of ``autograder/submission.py``. The
 entry's name, without ``.zip``, names the student; their id, the name of their folder in
 OUT and of their row in the gradebook, is that name made safe for a file system and a
 spreadsheet (``sanitize.file_name``: unchanged for an ordinary name). Each student is
@@ -22,11 +22,9 @@ import csv
 import json
 import math
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
-import zipfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,11 +36,8 @@ from autograder import answers, sanitize
 from autograder.grading import (BEING_GRADED, JOBS_SWITCH, catalog, fallback_results, learning_jobs,
                                 write_json_atomically)
 from autograder.parts import PARTS, Part
-from autograder.solution_cells import MAX_NOTEBOOK_BYTES, MAX_NOTEBOOKS, SKIPPED_FOLDERS, copy_notebooks
+from autograder.submission import GRADED_FILES, SubmissionError, collect
 
-GRADED_FILES = [part.filename for part in PARTS]
-MAX_FILE_BYTES = 2 * 1024**2
-"""A graded module larger than this in a zip is refused (a zip bomb, not homework)."""
 GRADING_TIMEOUT = 15 * 60
 """Wall-clock limit for grading one student, learning checks included."""
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -61,10 +56,6 @@ PART_NUMBERS = {part.name: str(index) for index, part in enumerate(PARTS, start=
 """A part's number: the first half of its tests' numbers (``1`` in ``1.3``)."""
 LOG_LIMIT = 200_000
 """Characters kept of the grader's output in grader.log."""
-
-
-class SubmissionError(Exception):
-    """A submission that cannot be graded as it is; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -108,60 +99,6 @@ def find_students(submissions: Path) -> list[Student]:
             "or Unicode normalization count as one student (their results would share a folder on some file "
             "systems): keep one submission of each"))
     return students
-
-
-def unpack(archive: Path, target: Path) -> None:
-    """Copy the graded modules out of a zip into ``target``, by name only.
-
-    Only members whose file name is one of the graded modules are read, and only from the
-    zip's root or from a single folder inside it; nothing is extracted by its own path, so
-    names like ``../x`` or absolute paths cannot write outside ``target``. Notebooks (in
-    the notebook editing mode they hold the modules) are copied by file name into
-    ``target``; the grader reads them without running them.
-    """
-    try:
-        with zipfile.ZipFile(archive) as bundle:
-            _unpack_notebooks(bundle, target)
-            members = [info for info in bundle.infolist()
-                       if not info.is_dir() and Path(info.filename).name in GRADED_FILES
-                       and "__MACOSX" not in info.filename]
-            folders = {str(Path(info.filename).parent) for info in members}
-            if len(folders) > 1:
-                raise SubmissionError(f"{archive.name}: the graded files are spread over several folders "
-                                      f"({', '.join(sorted(folders))}); put them in one")
-            for info in members:
-                if info.file_size > MAX_FILE_BYTES:
-                    raise SubmissionError(f"{archive.name}: {info.filename} is larger than "
-                                          f"{MAX_FILE_BYTES // 1024**2} MB")
-                with bundle.open(info) as stream:
-                    data = stream.read(MAX_FILE_BYTES + 1)
-                if len(data) > MAX_FILE_BYTES:
-                    raise SubmissionError(f"{archive.name}: {info.filename} is larger than it claims")
-                (target / Path(info.filename).name).write_bytes(data)
-    except (zipfile.BadZipFile, OSError) as error:
-        raise SubmissionError(f"{archive.name} is not a readable zip file ({error})") from None
-
-
-def _unpack_notebooks(bundle: zipfile.ZipFile, target: Path) -> None:
-    """Copy a zip's notebooks into ``target`` by file name (a second notebook of the same
-    name gets a number); each is cut at the size limit, which the grader then reports."""
-    notebooks = [info for info in bundle.infolist() if not info.is_dir() and info.filename.endswith(".ipynb")
-                 and not SKIPPED_FOLDERS.intersection(Path(info.filename).parts)]
-    for info in notebooks[:MAX_NOTEBOOKS]:
-        name, number = Path(info.filename).name, 1
-        while (target / name).exists():
-            number += 1
-            name = f"{Path(info.filename).stem}-{number}.ipynb"
-        with bundle.open(info) as stream:
-            (target / name).write_bytes(stream.read(MAX_NOTEBOOK_BYTES + 1))
-
-
-def _copy_modules(folder: Path, target: Path) -> None:
-    for name in GRADED_FILES:
-        source = folder / name
-        if source.is_file() and not source.is_symlink():
-            shutil.copyfile(source, target / name)
-    copy_notebooks(folder, target)
 
 
 def _read_results(results_path: Path) -> dict[str, Any] | None:
@@ -221,10 +158,7 @@ def grade_student(student: Student, out: Path, parts: list[str] | None = None,
     with tempfile.TemporaryDirectory(prefix="dq-submission-") as scratch:
         submission = Path(scratch)
         try:
-            if student.source.is_dir():
-                _copy_modules(student.source, submission)
-            else:
-                unpack(student.source, submission)
+            collected = collect(student.source, submission)
         except SubmissionError as error:
             problem = str(error)
         else:
@@ -235,7 +169,7 @@ def grade_student(student: Student, out: Path, parts: list[str] | None = None,
             _write_text(folder / ANSWERS, answers.document(written))
         if problem is not None:
             return _not_graded(folder, problem, written)
-        if not any((submission / name).exists() for name in GRADED_FILES) and not any(submission.rglob("*.ipynb")):
+        if not collected.modules and not collected.notebooks:
             return _not_graded(folder, f"none of the graded files ({', '.join(GRADED_FILES)}) and no notebook "
                                        "was found", written)
         command = [sys.executable, "-m", "autograder", "grade", str(submission), "--results", str(results_path),

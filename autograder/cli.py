@@ -46,18 +46,19 @@ def _submission(path: str, shown: str | None = None) -> Path:
 
 @contextlib.contextmanager
 def _graded_folder(path: str):
-    """The folder to grade: ``path`` itself, or, for a ``.zip``, a temporary folder with
-    its graded modules and notebooks, read by the rules of ``grade-all``
-    (``autograder.batch.unpack``: members by name only, size limits, at the root or in one
-    folder)."""
-    if not (path.lower().endswith(".zip") and Path(path).is_file()):
-        yield _submission(path)
-        return
-    from autograder.batch import SubmissionError, unpack
+    """A temporary folder holding what is graded of ``path`` (a folder or a ``.zip``),
+    copied by the rules every grading uses (``autograder/submission.py``), so that
+    ``./kit grade`` sees a submission as Gradescope and ``grade-all`` do."""
+    from autograder.submission import SubmissionError, collect
 
+    source = Path(path)
+    if not (source.is_dir() or (source.is_file() and path.lower().endswith(".zip"))):
+        what = "is neither a directory nor a zip file" if source.exists() else "does not exist"
+        raise NothingToGrade(path, f"{what}. Pass the folder that holds your modules (e.g. assignments/) or a "
+                                   "zip of it.")
     with tempfile.TemporaryDirectory(prefix="dq-submission-") as scratch:
         try:
-            unpack(Path(path), Path(scratch))
+            collect(source, Path(scratch))
         except SubmissionError as error:
             raise NothingToGrade(path, f"cannot be graded: {error}") from None
         yield _submission(scratch, shown=path)

@@ -8,7 +8,7 @@ unpacks it into ``/autograder/source``, runs ``setup.sh`` once as root when it b
 image, and runs ``run_autograder`` for every submission, which calls :func:`run`.
 
 :func:`run` writes a fallback ``results.json`` (score 0) before anything else, copies the
-graded modules out of the submission by name, grades them with student code running as an
+graded modules and notebooks out of the submission (``autograder/submission.py``), grades them with student code running as an
 unprivileged account (the grader stays root; ``setup.sh`` made the hidden tests, hidden
 fixtures, fixture builders and the results folder unreadable to other accounts), and
 finally replaces ``results.json`` atomically with the real one, so any results file student
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 import tempfile
 import zipfile
@@ -30,13 +29,12 @@ from autograder import answers, sanitize
 from autograder.grading import (fallback_results, format_report, gradescope_results, grade,
                                 write_json_atomically)
 from autograder.parts import PARTS, part_named
-from autograder.solution_cells import copy_notebooks
+from autograder.submission import SubmissionError, collect
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SHIPPED = ["autograder", "dqkit", "notebooks", "requirements.txt", "pyproject.toml", "README.md"]
 """What the zip holds besides the scripts; ``notebooks/`` asks the written questions."""
-GRADED_FILES = [part.filename for part in PARTS]
 DEFAULT_ACCOUNT = "dqstudent"
 
 
@@ -61,28 +59,6 @@ def build_zip(out: Path) -> list[str]:
     return names
 
 
-def collect_submission(submission: Path, target: Path) -> list[str]:
-    """Copy the graded modules from ``submission`` (at its root, or all in one folder
-    below it) into ``target``; return the names found. Besides them only notebooks are
-    copied: in the notebook editing mode they hold the modules, which the grader reads
-    out of them without running anything, and in both modes the written answers."""
-    found: dict[str, list[Path]] = {}
-    for path in submission.rglob("*.py"):
-        if path.name in GRADED_FILES and path.is_file() and not path.is_symlink():
-            found.setdefault(path.name, []).append(path)
-    folders = {path.parent for paths in found.values() for path in paths}
-    # With several candidate folders, the one closest to the root wins.
-    folder = min(folders, key=lambda parent: (len(parent.parts), str(parent))) if folders else None
-    names = []
-    for name, paths in sorted(found.items()):
-        chosen = [path for path in paths if path.parent == folder]
-        if chosen:
-            shutil.copyfile(chosen[0], target / name)
-            names.append(name)
-    copy_notebooks(submission, target)
-    return names
-
-
 def run(root: Path, run_as: str | None, parts: list[str] | None = None) -> dict:
     """Grade ``root/submission`` into ``root/results/results.json``; return the results."""
     results_path = root / "results" / "results.json"
@@ -92,8 +68,18 @@ def run(root: Path, run_as: str | None, parts: list[str] | None = None) -> dict:
     selected = [part_named(name) for name in parts] if parts else list(PARTS)
     with tempfile.TemporaryDirectory(prefix="dq-submission-") as scratch:
         os.chmod(scratch, 0o755)
-        found = collect_submission(root / "submission", Path(scratch))
+        try:
+            found, problem = collect(root / "submission", Path(scratch)).modules, None
+        except SubmissionError as error:
+            found, problem = [], str(error)
         written = answers.read(Path(scratch))  # before student code runs; nothing is run
+        if problem is not None:
+            results = {**fallback_results(problem),
+                       "output": sanitize.text(f"Your submission could not be graded: {problem}.")}
+            results = answers.with_answers(results, written)
+            print(answers.summary(written))
+            write_json_atomically(results_path, results)
+            return results
         report = grade(Path(scratch), selected, run_as=run_as)
     results = gradescope_results(report)
     missing = [name for name in (part.filename for part in selected)

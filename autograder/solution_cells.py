@@ -167,15 +167,3 @@ def notebooks_under(folder: Path) -> list[tuple[str, bytes | None]]:
             found.append((str(relative), None))
     return found
 
-
-def copy_notebooks(source: Path, target: Path) -> list[str]:
-    """Copy the notebooks under ``source`` (as :func:`notebooks_under` finds them) into
-    ``target`` at the same relative paths, for a grader that works on a copy; return them."""
-    copied = []
-    for name, data in notebooks_under(source):
-        if data is not None:
-            destination = Path(target) / name
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            destination.write_bytes(data)
-            copied.append(name)
-    return copied

@@ -18,11 +18,12 @@ from pathlib import Path
 import pytest
 
 from autograder import answers, sanitize
-from autograder.batch import ANSWERED, ANSWERS, GRADEBOOK, MAXIMUM_ROW, gradebook_rows, unpack
+from autograder.batch import ANSWERED, ANSWERS, GRADEBOOK, MAXIMUM_ROW, gradebook_rows
 from autograder.gradescope import build_zip, run as run_gradescope
 from autograder.notebooks import SOURCES, STUDENT_ANSWER, parse
 from autograder.parts import PARTS, part_named
 from autograder.release import write_release
+from autograder.submission import collect
 from tests.gradescope import validate_results
 
 REPO = Path(__file__).resolve().parent.parent
@@ -214,7 +215,7 @@ def test_a_link_in_a_zip_is_copied_as_its_text_and_read_as_no_notebook(tmp_path)
         bundle.writestr("replay_buffer.py", "")
     target = tmp_path / "unpacked"
     target.mkdir()
-    unpack(archive, target)
+    collect(archive, target)
     assert not (target / "03_dqn.ipynb").is_symlink()
     answer = by_id(answers.read(target))["03_dqn:q1"]
     assert not answer.answered and "not one Jupyter can open" in answer.missing
@@ -343,7 +344,7 @@ def test_submit_packs_the_notebooks_text_cells_and_counts_the_answers(tmp_path, 
         assert {cell["cell_type"] for cell in notebook["cells"]} == {"markdown"}  # no code, no outputs
     unpacked = tmp_path / "unpacked"
     unpacked.mkdir()
-    unpack(archive, unpacked)
+    collect(archive, unpacked)
     written = answers.read(unpacked)
     assert sum(answer.answered for answer in written) == QUESTIONS - 1 and len(written) == QUESTIONS
 

@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 
 from autograder.batch import (ANSWERED, GRADEBOOK, GRADEBOOK_KEY, MAXIMUM_ROW, SubmissionError, find_students,
-                              grade_all, gradebook_rows, is_complete, key_rows, unpack)
+                              grade_all, gradebook_rows, is_complete, key_rows)
 from autograder.grading import catalog
 from autograder.parts import part_named
+from autograder.submission import collect
 from tests.gradescope import validate_results
 from tests.mutants import MUTANTS, mutated_source
 
@@ -177,7 +178,7 @@ def test_zip_members_are_read_by_name_only(tmp_path):
         bundle.writestr("notes.txt", "hello")
     target = tmp_path / "unpacked"
     target.mkdir()
-    unpack(archive, target)
+    collect(archive, target)
     assert [path.name for path in target.iterdir()] == ["replay_buffer.py"]
     assert not (tmp_path.parent / "replay_buffer.py").exists()
 
@@ -185,13 +186,13 @@ def test_zip_members_are_read_by_name_only(tmp_path):
 def test_bad_zips_and_duplicate_students_are_clear_errors(tmp_path):
     (tmp_path / "broken.zip").write_bytes(b"not a zip")
     with pytest.raises(SubmissionError, match="not a readable zip file"):
-        unpack(tmp_path / "broken.zip", tmp_path)
+        collect(tmp_path / "broken.zip", tmp_path)
     spread = tmp_path / "spread.zip"
     with zipfile.ZipFile(spread, "w") as bundle:
         bundle.writestr("a/replay_buffer.py", "")
         bundle.writestr("b/target_network.py", "")
     with pytest.raises(SubmissionError, match="spread over several folders"):
-        unpack(spread, tmp_path)
+        collect(spread, tmp_path)
     class_dir = tmp_path / "class"
     (class_dir / "ana").mkdir(parents=True)
     shutil.copy(spread, class_dir / "ana.zip")

@@ -54,7 +54,10 @@ def test_unknown_part_and_missing_directory_are_clear_errors(tmp_path):
     assert completed.returncode == 2
     assert "unknown part 'dqn_magic'; the parts are: replay_buffer, target_network" in completed.stderr
     completed = run("grade", str(tmp_path / "nowhere"))
-    assert completed.returncode != 0 and "is not a directory" in completed.stderr
+    assert completed.returncode != 0 and "nowhere does not exist" in completed.stderr
+    (tmp_path / "notes.txt").write_text("hello")
+    completed = run("grade", str(tmp_path / "notes.txt"))
+    assert completed.returncode != 0 and "is neither a directory nor a zip file" in completed.stderr
     completed = run("grade", str(tmp_path))
     assert completed.returncode != 0 and "holds none of the graded files" in completed.stderr
 

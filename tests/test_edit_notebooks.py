@@ -23,11 +23,11 @@ from nbclient import NotebookClient
 
 from autograder import solution_cells
 from autograder.assign import nbgrader_source
-from autograder.batch import unpack
-from autograder.gradescope import collect_submission, run as run_gradescope
+from autograder.gradescope import run as run_gradescope
 from autograder.grading import grade, gradescope_results
 from autograder.parts import PARTS, part_named
 from autograder.release import write_release
+from autograder.submission import collect
 from tests.gradescope import validate_results
 from tests.test_release import test_no_solution_block_is_in_the_release as assert_no_solution_block
 
@@ -224,8 +224,8 @@ def test_zips_and_gradescope_uploads_carry_the_notebooks(class_of_notebooks, tmp
         bundle.writestr("homework/notebooks/.ipynb_checkpoints/01_replay_buffer-checkpoint.ipynb", "{}")
     for copy in (tmp_path / "unpacked", tmp_path / "collected"):
         copy.mkdir()
-    unpack(archive, tmp_path / "unpacked")
-    collect_submission(class_of_notebooks.parent, tmp_path / "collected")
+    collect(archive, tmp_path / "unpacked")
+    collect(class_of_notebooks.parent, tmp_path / "collected")
     expected = solution_cells.extract(solution_cells.notebooks_under(class_of_notebooks), GRADED)
     for copy in (tmp_path / "unpacked", tmp_path / "collected"):
         found = solution_cells.extract(solution_cells.notebooks_under(copy), GRADED)
