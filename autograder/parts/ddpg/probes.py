@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 from autograder.probes._convert import gradients, tensor_to_plain
-from autograder.probes._training import trained_parameters
+from autograder.probes._training import loop_milestones, trained_parameters
 from autograder.shared.networks import build_actor, build_critic
 from autograder.worker import ProbeInputError
 from dqkit.batch import Batch
@@ -281,12 +281,17 @@ def update(actor: dict[str, Any], critic: dict[str, Any], target_actor: dict[str
     return {"calls": calls, "target_grads": target_grads}
 
 
-def learn(config: dict[str, Any]) -> dict[str, Any]:
-    """Train with the student's own parts and DDPGConfig; send back the trained actor's parameters."""
+def learn(config: dict[str, Any], milestones: list = ()) -> dict[str, Any]:
+    """Train with the student's own parts and DDPGConfig; send back the trained actor's
+    parameters (or those of the moment a failed milestone stopped the run)."""
     import ddpg
 
+    def network_of(result: Any) -> Any:
+        return getattr(getattr(result, "agent", None), "actor", None)
+
     return trained_parameters(ddpg.train, ddpg.DDPGConfig(**dict(config, progress=False, log_path=None)),
-                              lambda result: getattr(getattr(result, "agent", None), "actor", None), "the actor")
+                              network_of, "the actor", loop_milestones("ddpg", config, milestones, network_of,
+                                                                       "the actor"))
 
 
 PROBES = {

@@ -15,7 +15,7 @@ import gymnasium as gym
 import numpy as np
 import torch
 
-from autograder.probes._training import trained_parameters
+from autograder.probes._training import Milestones, trained_parameters
 from dqkit.batch import Batch
 
 COUNTING_ENV = "GraderCounting-v0"
@@ -163,12 +163,18 @@ def schedule(config: dict[str, Any]) -> dict[str, Any]:
             "result": {"gradient_steps": counted if type(counted) is int else _plain(counted)}}
 
 
-def learn(config: dict[str, Any]) -> dict[str, Any]:
-    """Train with the student's own parts; send back the trained Q-network's parameters."""
+def learn(config: dict[str, Any], milestones: list = ()) -> dict[str, Any]:
+    """Train with the student's own parts; send back the trained Q-network's parameters (or
+    those of the moment a failed milestone stopped the run)."""
     import dqn_loop
 
+    def network_of(result: Any) -> Any:
+        return getattr(result, "q_network", None)
+
+    what = "TrainResult.q_network"
+    watch = Milestones("dqn_loop", config, milestones, dqn_loop, dqn_loop.train, network_of, what)
     return trained_parameters(dqn_loop.train, dqn_loop.DQNConfig(**dict(config, progress=False, log_path=None)),
-                              lambda result: getattr(result, "q_network", None), "TrainResult.q_network")
+                              network_of, what, watch)
 
 
 PROBES = {"schedule": schedule, "learn": learn}

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from autograder.probes._convert import gradients, tensor_to_plain
-from autograder.probes._training import trained_parameters
+from autograder.probes._training import loop_milestones, trained_parameters
 from autograder.worker import ProbeInputError
 from dqkit.batch import Batch
 
@@ -199,14 +199,18 @@ def update_step(obs_dim: int, low: list[float], high: list[float], hidden_sizes:
     }
 
 
-def learn(config: dict[str, Any]) -> dict[str, Any]:
-    """Train with the student's own parts; send back the trained NAF network's parameters."""
+def learn(config: dict[str, Any], milestones: list = ()) -> dict[str, Any]:
+    """Train with the student's own parts; send back the trained NAF network's parameters
+    (or those of the moment a failed milestone stopped the run)."""
     import naf
+
+    def network_of(result: Any) -> Any:
+        return getattr(getattr(result, "agent", None), "network", None)
 
     settings = {key: tuple(value) if isinstance(value, list) else value for key, value in config.items()}
     return trained_parameters(naf.train, naf.NAFConfig(**dict(settings, progress=False, log_path=None)),
-                              lambda result: getattr(getattr(result, "agent", None), "network", None),
-                              "the NAF network")
+                              network_of, "the NAF network",
+                              loop_milestones("naf", config, milestones, network_of, "the NAF network"))
 
 
 PROBES = {

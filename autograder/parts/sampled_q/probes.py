@@ -21,7 +21,7 @@ import torch
 
 from autograder.probes._analytic_q import RecordingCritic, observation_index, observations_of
 from autograder.probes._convert import gradients, tensor_to_plain
-from autograder.probes._training import trained_parameters
+from autograder.probes._training import loop_milestones, trained_parameters
 from autograder.worker import ProbeInputError
 from dqkit.batch import Batch
 from dqkit.networks import Critic
@@ -326,17 +326,22 @@ def update_replays(seed: int, **case: Any) -> dict[str, Any]:
 
 
 # -- learning -----------------------------------------------------------------------------------
-def learn(config: dict[str, Any]) -> dict[str, Any]:
+def learn(config: dict[str, Any], milestones: list = ()) -> dict[str, Any]:
     """Train with the student's own parts (cem, random_shooting, replay_buffer,
-    target_network); send back the trained critic's parameters. ``config`` holds the
-    SampledQConfig fields, with ``maximizer`` as a dict."""
+    target_network); send back the trained critic's parameters (or those of the moment a
+    failed milestone stopped the run). ``config`` holds the SampledQConfig fields, with
+    ``maximizer`` as a dict."""
     import sampled_q
+
+    def network_of(result: Any) -> Any:
+        return getattr(getattr(result, "agent", None), "critic", None)
 
     fields = dict(config, progress=False, log_path=None)
     maximizer = sampled_q.Maximizer(**fields.pop("maximizer"))
     fields["hidden_sizes"] = tuple(fields.get("hidden_sizes", (64, 64)))
     return trained_parameters(sampled_q.train, sampled_q.SampledQConfig(maximizer=maximizer, **fields),
-                              lambda result: getattr(getattr(result, "agent", None), "critic", None), "the critic")
+                              network_of, "the critic",
+                              loop_milestones("sampled_q", config, milestones, network_of, "the critic"))
 
 
 PROBES = {"targets": targets, "targets_analytic": targets_analytic, "actions_analytic": actions_analytic,
