@@ -72,11 +72,14 @@ class Limits:
     part_seconds: float = 60.0
     """Grader-clock time that all calls into one module (its import included) may take,
     learning runs aside: a submission that waits just under every test's timeout is cut here."""
-    learning_seconds: float = 300.0
-    """Grader-clock time that the learning runs of one module may take, all seeds together."""
-    total_seconds: float = 600.0
+    learning_seconds: float = 150.0
+    """Grader-clock time that the learning runs of one module may take, all seeds together
+    (a correct submission needs one run of 10 to 40 s on a 2-core machine; a failing one is
+    stopped at its first milestone, see ``autograder/probes/_training.py``)."""
+    total_seconds: float = 240.0
     """Grader-clock time of a whole grading, from the worker's first start: no test starts
-    after it, and a running one is stopped when it runs out."""
+    after it, and a running one is stopped when it runs out. The reference takes 30 to 55 s
+    on a 2-core machine; this is that plus about three minutes."""
     work_bytes: int = 256 * 1024**2
     """Size of the sandbox's writable ``/tmp`` (in memory)."""
     answer_bytes: int = 16 * 1024**2
