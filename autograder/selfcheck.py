@@ -55,7 +55,7 @@ def modules_dir() -> Path:
     graded = [part.filename for part in PARTS]
     if any((here / name).is_file() for name in graded):
         return here
-    raise ModulesNotFound(f"no modules to check from the working folder {here}: neither {here / MODULES_FOLDER} "
+    raise ModulesNotFound(f"No modules to check from the working folder {here}: neither {here / MODULES_FOLDER} "
                           f"nor {here.parent / MODULES_FOLDER} is a folder, and {here} holds none of the graded "
                           f"modules ({', '.join(graded)}). Work in your homework folder (the one that holds "
                           f"{MODULES_FOLDER}/) or in its notebooks/ folder, or set {MODULES_VARIABLE} to the "
