@@ -213,7 +213,9 @@ class DDPGConfig:
     log_every: int = 1_000
     """Environment steps between log rows of the last update's stats."""
     log_path: str | None = None
-    """CSV file for the metrics (None: keep them in memory only)."""
+    """CSV file for the metrics (None: keep them in memory only). With a path such as
+    "runs/NAME.csv", the run also writes TensorBoard events and a checkpoint of the actor, the
+    critic and both target networks to the run folder "runs/NAME/" (see ``dqkit/metrics.py``)."""
     progress: bool = True
     """Show a tqdm progress bar."""
 

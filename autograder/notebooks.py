@@ -7,13 +7,16 @@ A source in ``notebooks_src/`` is a Python file split into cells by marker lines
     # %% tags: check         a code cell with tags (here: it runs a part's self-check)
     # %% [markdown] tags: answer   the model answer to a written question
 
-Tags the kit reads: ``setup`` (imports), ``check`` (the self-check), ``demo`` (runs the
-student's code in the notebook), ``answer`` (a model answer: the students' notebooks show
-"YOUR ANSWER HERE" in its place; the nbgrader source keeps it as the solution).
+Tags the kit reads: ``setup`` (imports; the first code cell), ``check`` (the self-check),
+``demo`` (runs the student's code in the notebook), ``answer`` (a model answer: the
+students' notebooks show "YOUR ANSWER HERE" in its place; the nbgrader source keeps it as
+the solution).
 
-The notebooks hold no solution code: they import the part modules (``assignments/`` by
-default, or the folder in ``$DQKIT_MODULES``), so every function still has one source,
-``solutions/``. ``notebooks/`` is generated and committed; ``--check`` exits non-zero,
+The notebooks hold no solution code: they import the part modules from the folder that
+``autograder.selfcheck.modules_dir`` finds (``../assignments/`` for a notebook run in
+``notebooks/``, or the folder in ``$DQKIT_MODULES``), so every function still has one source,
+``solutions/``. The set-up cell's ``use_modules()`` prints that folder, so the first output
+of a notebook names the modules it checks. ``notebooks/`` is generated and committed; ``--check`` exits non-zero,
 naming the files, when it differs from what the sources give.
 """
 from __future__ import annotations

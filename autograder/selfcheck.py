@@ -9,6 +9,7 @@ import ast
 import contextlib
 import importlib
 import os
+import sys
 from pathlib import Path
 
 from autograder import sanitize
@@ -18,15 +19,58 @@ from autograder.sandbox import WorkerStartError, launch_early
 # autograder.grading (pytest, numpy and the grader's support code) is imported where it is
 # used: ``python -m autograder check`` launches the worker before importing it.
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 MODULES_VARIABLE = "DQKIT_MODULES"
-"""Environment variable naming the folder of the modules to check (default assignments/)."""
+"""Environment variable naming the folder of the modules to check (see ``modules_dir``)."""
+MODULES_FOLDER = "assignments"
+
+
+class ModulesNotFound(Exception):
+    """No folder of modules to check: the message says where it looked and what to do."""
 
 
 def modules_dir() -> Path:
-    """The folder whose modules the notebooks import and check: ``$DQKIT_MODULES`` if set
-    (the kit's tests point it at ``solutions/``), else ``assignments/``."""
-    return Path(os.environ.get(MODULES_VARIABLE, REPO_ROOT / "assignments")).resolve()
+    """The folder whose modules the notebooks import and check, found from where you work,
+    never from where the kit's environment was installed (a second copy of the homework that
+    uses the first copy's environment checks its own modules):
+
+    1. ``$DQKIT_MODULES``, if set and not empty (the kit's tests point it at ``solutions/``);
+    2. ``assignments/`` in the working folder (a terminal in the homework folder);
+    3. ``../assignments/`` (a notebook runs in ``notebooks/``, beside ``assignments/``);
+    4. the working folder itself, if it holds a graded module (``replay_buffer.py``, ...).
+
+    Raises ModulesNotFound if ``$DQKIT_MODULES`` is not a folder, or if nothing is found."""
+    named = os.environ.get(MODULES_VARIABLE, "")
+    if named:
+        folder = Path(named).resolve()
+        if not folder.is_dir():
+            what = "is not a folder" if folder.exists() else "does not exist"
+            raise ModulesNotFound(f"{MODULES_VARIABLE} is set to {named!r}, and {folder} {what}. Set it to the "
+                                  f"folder that holds your modules, or unset it to check the {MODULES_FOLDER}/ "
+                                  f"folder of the homework you work in.")
+        return folder
+    here = Path.cwd().resolve()
+    for candidate in (here / MODULES_FOLDER, here.parent / MODULES_FOLDER):
+        if candidate.is_dir():
+            return candidate
+    graded = [part.filename for part in PARTS]
+    if any((here / name).is_file() for name in graded):
+        return here
+    raise ModulesNotFound(f"No modules to check from the working folder {here}: neither {here / MODULES_FOLDER} "
+                          f"nor {here.parent / MODULES_FOLDER} is a folder, and {here} holds none of the graded "
+                          f"modules ({', '.join(graded)}). Work in your homework folder (the one that holds "
+                          f"{MODULES_FOLDER}/) or in its notebooks/ folder, or set {MODULES_VARIABLE} to the "
+                          f"folder of your modules.")
+
+
+def use_modules() -> Path:
+    """For a notebook's set-up cell: make the modules of ``modules_dir()`` importable, say
+    which folder that is (so a notebook opened in another copy of the homework shows what it
+    checks), and return it."""
+    folder = modules_dir()
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+    print(f"Checking your modules in {folder}")
+    return folder
 
 
 _REPORTS: dict[tuple[str, str], object] = {}
@@ -95,7 +139,8 @@ def _without_pytest_plugin_autoload():
 
 
 def check(part: str, directory: str | Path | None = None) -> bool:
-    """Run the public tests of ``part`` and print the results; True if all pass."""
+    """Run the public tests of ``part`` on the modules in ``directory`` (default:
+    ``modules_dir()``) and print the results; True if all pass."""
     from autograder.grading import format_report, grade
 
     _import_grader_modules(part_named(part))

@@ -9,20 +9,20 @@
 # [note 2, replay buffers](../lecture_notes/02_replay_buffers.md).
 #
 # **Your task:** fill in the `TODO(student)` blocks of `assignments/replay_buffer.py`, then
-# run this notebook from the top. The first cell makes your modules importable; the second
-# runs the part's public tests on them, in a separate process, and says what is wrong.
+# run this notebook from the top. The first cell makes your modules importable and prints
+# the folder it found them in (`assignments` beside this notebook's folder: if it names
+# another copy of the homework, open this notebook from your own copy); the second runs the
+# part's public tests on them, in a separate process, and says what is wrong.
 # (If your course has you write your code in the notebooks, fill in this notebook's solution
 # cell instead: running it writes that file.)
 
 # %% tags: setup
-import sys
-
 import matplotlib.pyplot as plt
 import numpy as np
 
-from autograder.selfcheck import check, modules_dir
+from autograder.selfcheck import check, use_modules
 
-sys.path.insert(0, str(modules_dir()))  # your modules: assignments/, or the folder in $DQKIT_MODULES
+use_modules()  # makes your modules importable (../assignments/, or $DQKIT_MODULES) and prints their folder
 from replay_buffer import ReplayBuffer  # noqa: E402
 
 # %% [markdown]

@@ -14,16 +14,14 @@
 # cell instead: running it writes that file.)
 
 # %% tags: setup
-import sys
-
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from torch import nn
 
-from autograder.selfcheck import check, modules_dir
+from autograder.selfcheck import check, use_modules
 
-sys.path.insert(0, str(modules_dir()))  # your modules: assignments/, or the folder in $DQKIT_MODULES
+use_modules()  # makes your modules importable (../assignments/, or $DQKIT_MODULES) and prints their folder
 from target_network import hard_update, polyak_update  # noqa: E402
 
 # %% [markdown]

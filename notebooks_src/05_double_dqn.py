@@ -13,19 +13,17 @@
 # cell instead: running it writes that file.)
 
 # %% tags: setup
-import sys
-
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from autograder.selfcheck import check, modules_dir
+from autograder.selfcheck import check, use_modules
 from dqkit.demos import discounted_return, start_value
 from dqkit.envs import NOISY_CORRIDOR
 
 torch.set_num_threads(1)  # networks this small train faster on one thread than on several
 
-sys.path.insert(0, str(modules_dir()))  # your modules: assignments/, or the folder in $DQKIT_MODULES
+use_modules()  # makes your modules importable (../assignments/, or $DQKIT_MODULES) and prints their folder
 from double_dqn import double_dqn_targets  # noqa: E402
 from dqn import dqn_targets  # noqa: E402
 from dqn_loop import DQNConfig, train  # noqa: E402

@@ -14,15 +14,13 @@
 # cell instead: running it writes that file.)
 
 # %% tags: setup
-import sys
-
 import matplotlib.pyplot as plt
 import numpy as np
 
-from autograder.selfcheck import check, modules_dir
+from autograder.selfcheck import check, use_modules
 from dqkit.demos import chain_windows
 
-sys.path.insert(0, str(modules_dir()))  # your modules: assignments/, or the folder in $DQKIT_MODULES
+use_modules()  # makes your modules importable (../assignments/, or $DQKIT_MODULES) and prints their folder
 from n_step import n_step_targets  # noqa: E402
 
 # %% [markdown]

@@ -13,15 +13,13 @@
 # cell instead: running it writes that file.)
 
 # %% tags: setup
-import sys
-
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from autograder.selfcheck import check, modules_dir
+from autograder.selfcheck import check, use_modules
 
-sys.path.insert(0, str(modules_dir()))  # your modules: assignments/, or the folder in $DQKIT_MODULES
+use_modules()  # makes your modules importable (../assignments/, or $DQKIT_MODULES) and prints their folder
 from random_shooting import random_shooting  # noqa: E402
 
 # %% [markdown]

@@ -13,16 +13,14 @@
 # cell instead: running it writes that file.)
 
 # %% tags: setup
-import sys
-
 import matplotlib.pyplot as plt
 import torch
 
-from autograder.selfcheck import check, modules_dir
+from autograder.selfcheck import check, use_modules
 from dqkit.plotting import compare_to_reference, describe_run
 
 torch.set_num_threads(1)  # networks this small train faster on one thread than on several
-sys.path.insert(0, str(modules_dir()))  # your modules: assignments/, or the folder in $DQKIT_MODULES
+use_modules()  # makes your modules importable (../assignments/, or $DQKIT_MODULES) and prints their folder
 from ddpg import DDPGConfig, train  # noqa: E402
 
 # %% [markdown]

@@ -66,7 +66,10 @@ def test_every_topic_links_its_part_and_shows_a_figure(note):
     assert FIGURE.search(text), f"{note.name} shows no figure"
 
 
-@pytest.mark.parametrize("doc", DOCS, ids=[str(d.relative_to(REPO)) for d in DOCS])
+COMMAND_DOCS = sorted([*DOCS, REPO / "autograder" / "templates" / "student_README.md"])
+
+
+@pytest.mark.parametrize("doc", COMMAND_DOCS, ids=[str(d.relative_to(REPO)) for d in COMMAND_DOCS])
 def test_named_commands_exist(doc):
     commands = set(build_parser()._subparsers._group_actions[0].choices) | {"test"}
     unknown = sorted(set(COMMAND.findall(doc.read_text())) - commands)

@@ -4,6 +4,7 @@ says what is not implemented instead of crashing."""
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from nbclient import NotebookClient
 
 from autograder.notebooks import NotebookSourceError, build, parse, stale
+from autograder.parts import PARTS
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
@@ -41,6 +43,47 @@ def test_students_notebooks_hold_no_model_answer():
 def test_malformed_sources_are_errors_with_file_and_line(text, message):
     with pytest.raises(NotebookSourceError, match=f"demo.py:\\d+: .*{message}"):
         parse(text, "demo.py")
+
+
+def code_cells(path: Path) -> list[nbformat.NotebookNode]:
+    return [cell for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
+
+
+PART_NOTEBOOKS = [path for path in NOTEBOOKS if "use_modules" in path.read_text()]
+
+
+def test_every_part_notebook_says_first_which_modules_it_checks():
+    """The set-up cell, which runs first, calls use_modules() before it imports a module of yours."""
+    assert len(PART_NOTEBOOKS) == len(PARTS)
+    for path in PART_NOTEBOOKS:
+        setup = code_cells(path)[0]
+        assert "setup" in setup.metadata.get("tags", []), f"{path.name}: the first code cell is not the set-up cell"
+        lines = setup.source.splitlines()
+        call = next(index for index, line in enumerate(lines) if line.startswith("use_modules()"))
+        imported = [line for line in lines[:call] if any(f"import {part.name}" in line or f"from {part.name} " in line
+                                                         for part in PARTS)]
+        assert not imported, f"{path.name} imports your modules before use_modules(): {imported}"
+
+
+def test_a_notebook_in_another_copy_of_the_homework_names_that_copys_modules_first(tmp_path):
+    """A hand-out laid out as students get it, away from the kit's checkout and with no
+    DQKIT_MODULES: the notebook's first output names the copy's own assignments/."""
+    homework = tmp_path / "homework"
+    shutil.copytree(REPO / "assignments", homework / "assignments")
+    notebook = REPO / "notebooks" / "01_replay_buffer.ipynb"
+    (homework / "notebooks").mkdir()
+    shutil.copy(notebook, homework / "notebooks")
+    cells = code_cells(homework / "notebooks" / notebook.name)[:1]
+    ran = nbformat.v4.new_notebook(cells=cells)
+    saved = os.environ.pop("DQKIT_MODULES", None)
+    try:
+        NotebookClient(ran, timeout=120, kernel_name="python3",
+                       resources={"metadata": {"path": str(homework / "notebooks")}}).execute()
+    finally:
+        if saved is not None:
+            os.environ["DQKIT_MODULES"] = saved
+    first = ran.cells[0].outputs[0]
+    assert first.get("text") == f"Checking your modules in {(homework / 'assignments').resolve()}\n", first
 
 
 def execute(path: Path, modules: Path, allow_errors: bool = False) -> nbformat.NotebookNode:
