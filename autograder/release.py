@@ -111,5 +111,6 @@ def write_release(out: Path, force: bool = False, edit: str = "modules") -> list
         _move_code_into_notebooks(out, notebooks)
     (out / "README.md").write_text(_student_readme(edit, notebooks), encoding="utf-8")
     (out / "submit.py").write_text(_submit_script(edit), encoding="utf-8")
-    (out / ".gitignore").write_text(".venv/\n__pycache__/\n*.egg-info/\nsubmission.zip\nruns/\ncurves/\nvideos/\n", encoding="utf-8")
+    ignored = [".venv/", "__pycache__/", "*.egg-info/", "submission.zip", "runs/", "curves/", "videos/"]
+    (out / ".gitignore").write_text("".join(f"{name}\n" for name in ignored), encoding="utf-8")
     return sorted(path.relative_to(out) for path in out.rglob("*") if path.is_file())
