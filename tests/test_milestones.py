@@ -28,6 +28,8 @@ def loop_module() -> types.ModuleType:
 
     def train(config):
         env = module.make_env(config["env_id"], config["seed"])
+        other = module.make_env(config["env_id"], config["seed"])  # e.g. to evaluate on: its steps do not count
+        other.reset(seed=0)
         torch.manual_seed(config["seed"])
         q_network = QNetwork(4, 2, tuple(config["hidden_sizes"]))
         env.reset(seed=config["seed"])
@@ -35,6 +37,8 @@ def loop_module() -> types.ModuleType:
             _, _, terminated, truncated, _ = env.step(step % 2)
             if terminated or truncated:
                 env.reset()
+            other.step(0)
+            other.reset()
             with torch.no_grad():  # "training": the network changes after every step
                 q_network.net[0].bias.add_(1.0)
         return types.SimpleNamespace(q_network=q_network, steps=config["total_steps"])

@@ -47,8 +47,8 @@ class Milestones:
     """Watches a training run's environment steps and, after each milestone's number of
     steps, measures the network being trained.
 
-    The training env is the one the training loop gets from ``make_env`` of the module
-    ``home`` (replaced there while the run lasts); the network is found, as ``network_of``
+    The training env is the first one the training loop gets from ``make_env`` of the
+    module ``home`` (replaced there while the run lasts); the network is found, as ``network_of``
     finds it in a finished run's result, among the local variables of the running
     ``loop`` function. With ``record`` nothing stops, and every measurement is kept (the
     calibration uses this on the reference)."""
@@ -60,6 +60,7 @@ class Milestones:
         self.milestones = {int(step): float(minimum) for step, minimum in milestones}
         self.home, self.loop, self.network_of, self.record = home, loop, network_of, record
         self.steps = 0
+        self._counted = False
         self.measured: list[tuple[int, float]] = []
         """(steps, greedy return) at each milestone reached."""
         self.stopped: dict[str, Any] | None = None
@@ -75,7 +76,16 @@ class Milestones:
                     monitor.before_step()
                     return self.env.step(action)
 
-            self.home.make_env = lambda *args, **kwargs: Counted(make_env(*args, **kwargs))
+            def counted_make_env(*args, **kwargs):
+                # Only the first env is the training env (the provided code makes it first);
+                # the steps of any other, such as one a loop evaluates on, are not counted.
+                env = make_env(*args, **kwargs)
+                if monitor._counted:
+                    return env
+                monitor._counted = True
+                return Counted(env)
+
+            self.home.make_env = counted_make_env
         return self
 
     def __exit__(self, kind, error, traceback) -> bool:
