@@ -18,6 +18,7 @@ processes.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import math
@@ -25,10 +26,10 @@ import os
 import subprocess
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from tqdm.auto import tqdm
 
@@ -309,13 +310,25 @@ class ClassResults:
         return [student for student in self.graded if not _tests_of(self.results[student])]
 
 
+@contextlib.contextmanager
+def _gradings(out: Path, parts: list[str] | None, jobs: int) -> Iterator[Callable[[Student], Future]]:
+    """Where the gradings run: in ``jobs`` threads here. Yields a function that starts one
+    student's grading and returns its future."""
+    # The cores are shared among the gradings side by side: each one's learning runs get
+    # its share (DQKIT_JOBS, when set, decides for all of them).
+    learning = os.environ.get(JOBS_SWITCH) or str(max(1, learning_jobs() // max(1, jobs)))
+    with ThreadPoolExecutor(max(1, jobs)) as pool:
+        yield lambda student: pool.submit(grade_student, student, out, parts, learning_workers=learning)
+
+
 def grade_all(submissions: Path, out: Path, jobs: int = 1, force: bool = False, parts: list[str] | None = None,
               progress: bool = True) -> ClassResults:
     """Grade every student in ``submissions`` (all parts, or only ``parts``) into ``out``
     and write the gradebook."""
-    students = find_students(Path(submissions))
+    # Absolute: each grading's grader process runs in the kit's folder.
+    students = find_students(Path(submissions).absolute())
     shown = [part for part in PARTS if not parts or part.name in parts]
-    out = Path(out)
+    out = Path(out).absolute()
     out.mkdir(parents=True, exist_ok=True)
     outcome = ClassResults()
     pending = []
@@ -326,13 +339,10 @@ def grade_all(submissions: Path, out: Path, jobs: int = 1, force: bool = False, 
             outcome.skipped.append(student.id)
         else:
             pending.append(student)
-    with tqdm(total=len(students), initial=len(students) - len(pending), disable=not progress,
-              desc="grading", unit="student") as bar, ThreadPoolExecutor(max(1, jobs)) as pool:
-        # The cores are shared among the gradings side by side: each one's learning runs get
-        # its share (DQKIT_JOBS, when set, decides for all of them).
-        learning = os.environ.get(JOBS_SWITCH) or str(max(1, learning_jobs() // max(1, jobs)))
-        futures = {pool.submit(grade_student, student, out, parts, learning_workers=learning): student
-                   for student in pending}
+    with _gradings(out, parts, jobs) as grade, \
+            tqdm(total=len(students), initial=len(students) - len(pending), disable=not progress,
+                 desc="grading", unit="student") as bar:
+        futures = {grade(student): student for student in pending}
         for future in as_completed(futures):
             outcome.results[futures[future].id] = future.result()
             bar.update(1)
