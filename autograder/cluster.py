@@ -33,6 +33,8 @@ CONNECT_TIMEOUT = 30.0
 """Seconds to wait for the scheduler to answer, and then for its first worker."""
 KIT_PACKAGES = ("autograder", "dqkit")
 """The kit's code: every file of these folders is compared between grade-all and each worker."""
+PINS = ("requirements.txt", "requirements-dask.txt")
+"""The files whose pinned packages each worker must have at the same versions."""
 MARKER_PREFIX = ".cluster-check-"
 """The file grade-all writes in OUT for the workers to find (a dot: no student's id starts with one)."""
 
@@ -51,18 +53,21 @@ def require_dask() -> None:
 
 
 def _pinned_packages() -> list[str]:
-    """The names requirements.txt pins (none if the kit has no requirements.txt beside it)."""
-    try:
-        lines = (PACKAGE_ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return []
-    return [line.split("==")[0].strip() for line in lines if "==" in line and not line.lstrip().startswith("#")]
+    """The names the kit pins, for itself and for this extra (none of a file that is missing)."""
+    names = []
+    for requirements in PINS:
+        try:
+            lines = (PACKAGE_ROOT / requirements).read_text(encoding="utf-8").splitlines()
+        except OSError:
+            continue
+        names += [line.split("==")[0].strip() for line in lines if "==" in line and not line.lstrip().startswith("#")]
+    return names
 
 
 def kit_identity() -> dict[str, str]:
     """What a worker must share with grade-all: a digest of the kit's code (every file of
     ``KIT_PACKAGES`` by path and content, wherever the kit is), the Python version and the
-    installed version of each package requirements.txt pins."""
+    installed version of each package pinned in ``PINS``."""
     digest = hashlib.sha256()
     for package in KIT_PACKAGES:
         for path in sorted((PACKAGE_ROOT / package).rglob("*")):

@@ -156,7 +156,8 @@ def test_a_worker_running_another_kit_is_an_error_before_anything_is_graded(tmp_
     other = tmp_path / "other_kit"
     for package in ("autograder", "dqkit"):
         shutil.copytree(REPO / package, other / package, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(REPO / "requirements.txt", other)
+    for pins in cluster.PINS:
+        shutil.copy(REPO / pins, other)
     with open(other / "autograder" / "grading.py", "a") as grading:
         grading.write("\n# edited on one machine only\n")
     worker = start_worker(scheduler, cwd=other, env={**os.environ, "PYTHONPATH": str(other)})
