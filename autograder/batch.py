@@ -14,10 +14,12 @@ OUT/gradebook.csv gets one row per student, and OUT/gradebook-key.csv says what 
 test columns is. A student whose ``results.json`` is complete for the parts asked for is
 skipped unless ``--force``, so an interrupted run resumes where it stopped. Scores do not
 depend on the order or on ``--jobs``: every grading is seeded and runs alone in its own
-processes.
+processes. With ``--scheduler ADDRESS`` the gradings run on the workers of a Dask cluster
+instead (``autograder/cluster.py``), and everything else is the same.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import math
@@ -25,10 +27,10 @@ import os
 import subprocess
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from tqdm.auto import tqdm
 
@@ -309,13 +311,40 @@ class ClassResults:
         return [student for student in self.graded if not _tests_of(self.results[student])]
 
 
+@contextlib.contextmanager
+def _gradings(out: Path, students: list[Student], parts: list[str] | None, jobs: int,
+              scheduler: str | None) -> Iterator[Callable[[Student], Future]]:
+    """Where the gradings run: in ``jobs`` threads here, or on the workers of the Dask
+    scheduler at ``scheduler``. Yields a function that starts one student's grading and
+    returns its future. The cluster is contacted only if there are ``students`` to grade."""
+    if scheduler and students:
+        from autograder.cluster import gradings
+
+        # DQKIT_JOBS, when set here, decides for every grading; otherwise each worker gives
+        # each of its gradings its share of its own cores.
+        with gradings(scheduler, out, students, parts, os.environ.get(JOBS_SWITCH) or None) as grade:
+            yield grade
+        return
+    # The cores are shared among the gradings side by side: each one's learning runs get
+    # its share (DQKIT_JOBS, when set, decides for all of them).
+    learning = os.environ.get(JOBS_SWITCH) or str(max(1, learning_jobs() // max(1, jobs)))
+    with ThreadPoolExecutor(max(1, jobs)) as pool:
+        yield lambda student: pool.submit(grade_student, student, out, parts, learning_workers=learning)
+
+
 def grade_all(submissions: Path, out: Path, jobs: int = 1, force: bool = False, parts: list[str] | None = None,
-              progress: bool = True) -> ClassResults:
+              progress: bool = True, scheduler: str | None = None) -> ClassResults:
     """Grade every student in ``submissions`` (all parts, or only ``parts``) into ``out``
-    and write the gradebook."""
-    students = find_students(Path(submissions))
+    and write the gradebook. ``scheduler``: the address of a Dask scheduler whose workers
+    grade, instead of ``jobs`` threads here."""
+    if scheduler:
+        from autograder.cluster import require_dask
+
+        require_dask()
+    # Absolute: each grading runs in the kit's folder, and perhaps on another machine.
+    students = find_students(Path(submissions).absolute())
     shown = [part for part in PARTS if not parts or part.name in parts]
-    out = Path(out)
+    out = Path(out).absolute()
     out.mkdir(parents=True, exist_ok=True)
     outcome = ClassResults()
     pending = []
@@ -326,13 +355,10 @@ def grade_all(submissions: Path, out: Path, jobs: int = 1, force: bool = False, 
             outcome.skipped.append(student.id)
         else:
             pending.append(student)
-    with tqdm(total=len(students), initial=len(students) - len(pending), disable=not progress,
-              desc="grading", unit="student") as bar, ThreadPoolExecutor(max(1, jobs)) as pool:
-        # The cores are shared among the gradings side by side: each one's learning runs get
-        # its share (DQKIT_JOBS, when set, decides for all of them).
-        learning = os.environ.get(JOBS_SWITCH) or str(max(1, learning_jobs() // max(1, jobs)))
-        futures = {pool.submit(grade_student, student, out, parts, learning_workers=learning): student
-                   for student in pending}
+    with _gradings(out, pending, parts, jobs, scheduler) as grade, \
+            tqdm(total=len(students), initial=len(students) - len(pending), disable=not progress,
+                 desc="grading", unit="student") as bar:
+        futures = {grade(student): student for student in pending}
         for future in as_completed(futures):
             outcome.results[futures[future].id] = future.result()
             bar.update(1)

@@ -142,14 +142,14 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 
 def cmd_grade_all(args: argparse.Namespace) -> int:
-    from autograder import batch
+    from autograder import batch, cluster
 
     try:
         for name in args.part or []:
             part_named(name)  # an unknown name is an error before anything is graded
         outcome = batch.grade_all(Path(args.submissions), Path(args.out), jobs=args.jobs, force=args.force,
-                                  parts=args.part)
-    except batch.SubmissionError as error:
+                                  parts=args.part, scheduler=args.scheduler)
+    except (batch.SubmissionError, cluster.ClusterError) as error:
         print(f"error: {sanitize.text(error)}", file=sys.stderr)
         return 2
     graded, skipped, failed = len(outcome.graded), len(outcome.skipped), len(outcome.not_graded)
@@ -204,7 +204,13 @@ def build_parser() -> argparse.ArgumentParser:
     everyone = commands.add_parser("grade-all", help="grade a folder of submissions into a gradebook")
     everyone.add_argument("submissions", help="folder with one sub-folder or .zip per student")
     everyone.add_argument("--out", required=True, help="where results, feedback and gradebook.csv go")
-    everyone.add_argument("--jobs", type=int, default=1, help="students graded side by side (default 1)")
+    where = everyone.add_mutually_exclusive_group()
+    where.add_argument("--jobs", type=int, default=1, help="students graded side by side (default 1)")
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="grade on the workers of this Dask scheduler (e.g. tcp://host:8786) instead of here; "
+                            "every worker must see SUBMISSIONS and OUT at the same paths (a shared file system) "
+                            "and run this kit's environment. Needs the optional extra: pip install -r "
+                            "requirements-dask.txt")
     everyone.add_argument("--force", action="store_true", help="regrade students already graded")
     everyone.add_argument("--part", action="append", help="grade only this part (repeatable)")
     everyone.set_defaults(run=cmd_grade_all)

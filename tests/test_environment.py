@@ -1,8 +1,12 @@
-"""The environment is pinned exactly, the same way in requirements.txt and environment.yml."""
+"""The environment is pinned exactly, the same way in requirements.txt and environment.yml, and
+the optional Dask extra the same way in requirements-dask.txt and pyproject.toml."""
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 # name==version, with an optional environment marker (e.g. ``; sys_platform == "linux"``)
@@ -18,8 +22,9 @@ def pins(path: Path) -> dict[str, str]:
     return found
 
 
-def test_requirements_pin_every_package_exactly():
-    lines = [line.split("#")[0].strip() for line in (REPO / "requirements.txt").read_text().splitlines()]
+@pytest.mark.parametrize("requirements", ["requirements.txt", "requirements-dask.txt"])
+def test_requirements_pin_every_package_exactly(requirements):
+    lines = [line.split("#")[0].strip() for line in (REPO / requirements).read_text().splitlines()]
     packages = [line for line in lines if line]
     assert packages and all(PIN.match(line) for line in packages), packages
 
@@ -32,3 +37,10 @@ def test_torch_is_the_pinned_cpu_release():
     assert pins(REPO / "requirements.txt")["torch"] == "2.13.0"
     assert "gymnasium" in pins(REPO / "requirements.txt")
     assert pins(REPO / "requirements.txt")["gymnasium"].startswith("1.")
+
+
+def test_the_dask_extra_is_optional_and_pinned_alike_in_both_places():
+    extra = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["optional-dependencies"]["dask"]
+    assert {match[1].lower(): match[2] for match in map(PIN.match, extra)} == pins(REPO / "requirements-dask.txt")
+    assert set(pins(REPO / "requirements-dask.txt")) == {"dask", "distributed"}
+    assert not set(pins(REPO / "requirements-dask.txt")) & set(pins(REPO / "requirements.txt"))  # not installed by default
