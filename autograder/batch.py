@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterable, Iterator
 from tqdm.auto import tqdm
 
 from autograder import answers, sanitize
-from autograder.grading import (BEING_GRADED, JOBS_SWITCH, catalog, fallback_results, learning_jobs,
+from autograder.grading import (BEING_GRADED, JOBS_SWITCH, catalog, fallback_results, learning_jobs, refused_results,
                                 write_json_atomically)
 from autograder.parts import PARTS, Part
 from autograder.submission import GRADED_FILES, SubmissionError, collect
@@ -71,7 +71,9 @@ class Student:
 
 
 def find_students(submissions: Path) -> list[Student]:
-    """One Student per folder or ``.zip`` in ``submissions``, sorted by name.
+    """One Student per entry of ``submissions`` whose name does not start with a dot (a
+    folder, or a ``.zip`` in any case; anything else, links included, is not graded, with
+    the reason in its row), sorted by name.
 
     Two entries whose ids are equal up to case (``Ana`` and ``ana``, or ``ana`` and
     ``ana.zip``; names equal up to Unicode normalization have equal ids) are an error: on a
@@ -83,12 +85,10 @@ def find_students(submissions: Path) -> list[Student]:
     for entry in sorted(submissions.iterdir()):
         if entry.name.startswith("."):
             continue
-        if entry.is_dir() and not entry.is_symlink():
-            name = entry.name
-        elif entry.is_file() and entry.suffix == ".zip":
-            name = entry.name[:-len(".zip")]
-        else:
-            continue
+        # Every other entry is someone's submission, never skipped in silence: one that is
+        # neither a folder nor a zip (or is a link to one) gets a gradebook row that says so.
+        is_zip = entry.name.lower().endswith(".zip") and not entry.is_dir()
+        name = entry.name[:-len(".zip")] if is_zip and len(entry.name) > len(".zip") else entry.name
         students.append(Student(sanitize.file_name(name, reserved=OUTPUT_FILES), name, entry))
     by_id: dict[str, list[Student]] = {}
     for student in students:
@@ -138,7 +138,7 @@ def _write_text(path: Path, text: str) -> None:
 def _not_graded(folder: Path, reason: str, written: list[answers.WrittenAnswer]) -> dict[str, Any]:
     """Record, in the student's results.json and feedback.txt, that they could not be graded
     (with their written answers, which do not need a grading)."""
-    data = fallback_results(reason)
+    data = refused_results(reason)
     if written:
         data = answers.with_answers(data, written)
     write_json_atomically(folder / "results.json", data)

@@ -22,9 +22,11 @@ def _parts(names: list[str] | None):
 class NothingToGrade(Exception):
     """A path that holds nothing to grade; ``why`` says why without naming the path."""
 
-    def __init__(self, shown: str, why: str):
+    def __init__(self, shown: str, why: str, reason: str | None = None):
         super().__init__(f"{shown} {why}")
         self.why = why
+        self.reason = reason or f"it {why}"
+        """Why, as the end of "Your submission could not be graded: ..."."""
 
 
 def _submission(path: str, shown: str | None = None) -> Path:
@@ -60,7 +62,7 @@ def _graded_folder(path: str):
         try:
             collect(source, Path(scratch))
         except SubmissionError as error:
-            raise NothingToGrade(path, f"cannot be graded: {error}") from None
+            raise NothingToGrade(path, f"could not be graded: {error}", reason=str(error)) from None
         yield _submission(scratch, shown=path)
 
 
@@ -75,7 +77,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
             report = grading.grade(submission, _parts(args.part), run_as=args.run_as)
     except NothingToGrade as error:
         if args.results:
-            grading.write_json_atomically(Path(args.results), grading.fallback_results(f"the submission {error.why}"))
+            grading.write_json_atomically(Path(args.results), grading.refused_results(error.reason))
         if args.feedback:
             _write_text(Path(args.feedback), f"Your submission {sanitize.text(error.why)}\n")
         raise SystemExit(f"error: {sanitize.text(error)}") from None

@@ -26,7 +26,7 @@ import zipfile
 from pathlib import Path
 
 from autograder import answers, sanitize
-from autograder.grading import (fallback_results, format_report, gradescope_results, grade,
+from autograder.grading import (fallback_results, format_report, gradescope_results, grade, refused_results,
                                 write_json_atomically)
 from autograder.parts import PARTS, part_named
 from autograder.submission import SubmissionError, collect
@@ -74,9 +74,7 @@ def run(root: Path, run_as: str | None, parts: list[str] | None = None) -> dict:
             found, problem = [], str(error)
         written = answers.read(Path(scratch))  # before student code runs; nothing is run
         if problem is not None:
-            results = {**fallback_results(problem),
-                       "output": sanitize.text(f"Your submission could not be graded: {problem}.")}
-            results = answers.with_answers(results, written)
+            results = answers.with_answers(refused_results(problem), written)
             print(answers.summary(written))
             write_json_atomically(results_path, results)
             return results

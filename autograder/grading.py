@@ -714,6 +714,11 @@ def fallback_results(reason: str) -> dict[str, Any]:
             "tests": []}
 
 
+def refused_results(reason: str) -> dict[str, Any]:
+    """What results.json says of a submission that could not be graded as it is."""
+    return {**fallback_results(reason), "output": f"Your submission could not be graded: {sanitize.text(reason)}."}
+
+
 def write_json_atomically(path: Path, data: dict[str, Any]) -> None:
     """Write ``data`` as JSON to ``path`` so that the file is, at every moment, either the
     old one or the whole new one; it is plain ASCII and valid JSON whatever ``data`` holds

@@ -72,7 +72,7 @@ class Limits:
     part_seconds: float = 60.0
     """Grader-clock time that all calls into one module (its import included) may take,
     learning runs aside: a submission that waits just under every test's timeout is cut here."""
-    learning_seconds: float = 150.0
+    learning_seconds: float = 200.0
     """Grader-clock time that the learning runs of one module may take, all seeds together
     (a correct submission needs one run of 10 to 40 s on a 2-core machine; a failing one is
     stopped at its first milestone, see ``autograder/probes/_training.py``)."""

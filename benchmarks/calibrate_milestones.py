@@ -7,9 +7,9 @@ one run per seed (seed 1000 + k, as ``calibrate_learning.py`` does), exactly as 
 runs it but without stopping: after every ``--every`` environment steps the network being
 trained is measured as the grader measures (``autograder/shared/policies.py``), and the end
 of the run is measured the same way. From those measurements it picks the milestones
-(``choose``): at most two steps, each with a minimum return of at most ``--fraction`` of
-the lowest return of the reference runs still going there, kept only if it is clearly above
-what an agent that never learns gets.
+(``choose``): at most two steps, each with a minimum return ``--fraction`` of the way from
+what an agent that never learns gets up to the lowest return of the reference runs still
+going there, kept only if it is clearly above the never-learning level.
 
 It prints, and writes into ``benchmarks/calibration.md`` (section ``<part>_milestones``):
 each milestone's per-seed pass rate with a 95% upper confidence bound on its failure rate
@@ -40,7 +40,7 @@ NEVER_LEARNS = {"CartPole-v1": 20.0, "Pendulum-v1": -1000.0}
 untrained network mostly holds one action and falls within about 10 steps (a random policy
 lasts about 22); on Pendulum an untrained actor scores about -1200 to -1600. A milestone's
 minimum must clear it by MARGIN."""
-MARGIN = {"CartPole-v1": 10.0, "Pendulum-v1": 200.0}
+MARGIN = {"CartPole-v1": 10.0, "Pendulum-v1": 100.0}
 
 
 def case_of(part: str) -> tuple[Path, dict]:
@@ -106,13 +106,15 @@ def upper_bound(failures: int, n: int, confidence: float = 0.95) -> float:
 def choose(runs: list[dict], env_id: str, fraction: float, total_steps: int) -> list[list[float]]:
     """The milestones: the earliest candidate step (it stops an agent that never learns
     soonest) and the candidate nearest the middle of the budget (it stops one that learned
-    and collapsed). A step is a candidate if a margin below every reference run still going
-    there (``fraction`` of the lowest return, rounded down to a multiple of 10) is still
-    clearly above what a network that never learned gets."""
+    and collapsed). At each step the minimum is ``fraction`` of the way from what a network
+    that never learned gets up to the lowest return of the reference runs still going there,
+    rounded down to a multiple of 10; the step is a candidate if that clears the
+    never-learning level by MARGIN."""
     candidates = []
     for step in sorted({step for run in runs for step, _ in run["measured"]}):
         lowest = min(value for run in runs for at, value in run["measured"] if at == step)
-        minimum = math.floor((lowest * fraction if lowest > 0 else lowest / fraction) / 10) * 10
+        never = NEVER_LEARNS[env_id]
+        minimum = math.floor((never + fraction * (lowest - never)) / 10) * 10
         if minimum >= NEVER_LEARNS[env_id] + MARGIN[env_id]:
             candidates.append([step, float(minimum)])
     if not candidates:
@@ -159,8 +161,8 @@ def main() -> None:
     parser.add_argument("--part", required=True, choices=list(LEARNING_CASES))
     parser.add_argument("--seeds", type=int, default=50)
     parser.add_argument("--every", type=int, default=1000, help="environment steps between measurements")
-    parser.add_argument("--fraction", type=float, default=0.5, help="margin: a milestone's minimum is at most "
-                        "this fraction of the lowest reference return there (for positive returns)")
+    parser.add_argument("--fraction", type=float, default=0.5, help="a milestone's minimum lies this fraction of "
+                        "the way from the never-learning level up to the lowest reference return there")
     parser.add_argument("--tries", type=int, default=None, help="seeds the check tries (default: the case's)")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--from-json", action="store_true", help="reuse the stored measurements")

@@ -190,3 +190,123 @@ def test_every_way_of_grading_refuses_a_spread_submission_with_the_same_reason(t
     for way, data in grade_three_ways(archive, tmp_path).items():
         assert data["score"] == 0 and data["tests"] == [], way
         assert "spread over several folders (the top folder, old/)" in data["output"], way
+
+
+# -- what a hostile or damaged submission cannot do to the reading --------------------------
+
+def test_a_folder_named_like_a_module_is_not_looked_into(tmp_path):
+    files = {"replay_buffer.py/01_replay_buffer.ipynb": "{}", "sub/replay_buffer.py": "x = 1\n"}
+    for k, source in enumerate(both_forms(tmp_path, files)):
+        found, copied = collected(source, tmp_path / f"copy{k}")
+        assert found.modules == ["replay_buffer.py"] and copied == {"replay_buffer.py": b"x = 1\n"}
+
+
+def test_folders_nested_past_the_depth_limit_are_not_looked_into(tmp_path):
+    deep = "/".join(["d"] * 400)
+    (tmp_path / "folder" / deep).mkdir(parents=True)
+    (tmp_path / "folder" / deep / "replay_buffer.py").write_text("deep\n")
+    (tmp_path / "folder" / "replay_buffer.py").write_text("x = 1\n")
+    archive = zipped({f"{deep}/01.ipynb": "{}", f"{deep}/replay_buffer.py": "deep\n",
+                      "replay_buffer.py": "x = 1\n"}, tmp_path / "deep.zip")
+    for k, source in enumerate([tmp_path / "folder", archive]):
+        found, copied = collected(source, tmp_path / f"copy{k}")
+        assert copied == {"replay_buffer.py": b"x = 1\n"}
+
+
+def patched_zip(tmp_path: Path, name: str, patch) -> Path:
+    archive = zipped({"ZZZZ.py": "x = 1\n", "replay_buffer.py": "y = 2\n"}, tmp_path / name)
+    archive.write_bytes(patch(archive.read_bytes()))
+    return archive
+
+
+def test_damaged_zips_are_refused_or_read_without_a_crash(tmp_path):
+    def version(data: bytes) -> bytes:  # "version needed to extract" 25.5 in the central directory
+        at = data.index(b"PK\x01\x02", data.index(b"PK\x01\x02") + 1)  # the second member's entry
+        return data[:at + 6] + bytes([255, 0]) + data[at + 8:]
+
+    def utf8_flag(data: bytes) -> bytes:  # a name flagged as UTF-8 that is not
+        at = data.index(b"PK\x01\x02")
+        flags = int.from_bytes(data[at + 8:at + 10], "little") | 0x800
+        return (data[:at + 8] + flags.to_bytes(2, "little") + data[at + 10:]).replace(b"ZZZZ", b"\xff\xfeZZ")
+
+    # A member whose name starts with NUL reads as an empty name: left out, the rest is read.
+    found, copied = collected(patched_zip(tmp_path, "nul.zip", lambda data: data.replace(b"ZZZZ", b"\0ZZZ")),
+                              tmp_path / "nul")
+    assert copied == {"replay_buffer.py": b"y = 2\n"}
+    (tmp_path / "target").mkdir()
+    with pytest.raises(SubmissionError, match=r"version.zip is not a readable zip file \(NotImplementedError"):
+        collect(patched_zip(tmp_path, "version.zip", version), tmp_path / "target")
+    with pytest.raises(SubmissionError, match="utf8.zip is not a readable zip file"):
+        collect(patched_zip(tmp_path, "utf8.zip", utf8_flag), tmp_path / "target")
+
+
+def test_a_link_member_of_a_zip_is_refused_as_a_link(tmp_path):
+    archive = tmp_path / "links.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        link = zipfile.ZipInfo("replay_buffer.py")
+        link.external_attr = 0o120777 << 16  # a symbolic link, as `zip --symlinks` stores it
+        bundle.writestr(link, str(SOLUTIONS / "replay_buffer.py"))
+    with pytest.raises(SubmissionError, match="replay_buffer.py is a link"):
+        collect(archive, tmp_path)
+
+
+def test_a_folder_swapped_for_a_link_while_it_is_read_is_not_followed(tmp_path):
+    private = lay_out(tmp_path / "private", {"replay_buffer.py": "the grader's\n"})
+    root = lay_out(tmp_path / "submission", {"hw/replay_buffer.py": "mine\n"})
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        [entry] = [entry for entry in rules._folder_entries(fd) if entry.path.name == "replay_buffer.py"]
+        shutil.rmtree(root / "hw")  # after the listing, before the copy
+        (root / "hw").symlink_to(private, target_is_directory=True)
+        with pytest.raises(rules._Unreadable, match="hw/replay_buffer.py is in a folder that changed"):
+            entry.read(100)
+    finally:
+        os.close(fd)
+    (tmp_path / "linked").symlink_to(root, target_is_directory=True)
+    with pytest.raises(SubmissionError, match="linked is a link"):
+        collect(tmp_path / "linked", tmp_path)
+
+
+def test_an_unreadable_notebook_is_copied_empty_and_the_kits_notebooks_come_first(tmp_path, monkeypatch):
+    monkeypatch.setattr(rules, "MAX_NOTEBOOKS", 3)
+    kit_name = sorted(rules.KIT_NOTEBOOKS)[0]
+    folder = lay_out(tmp_path / "folder", {f"a{k}.ipynb": "{}" for k in range(5)})
+    lay_out(folder, {f"deep/{kit_name}": "mine"})
+    private = tmp_path / "grader_only.json"  # a file the grader may read, never one of the kit's
+    private.write_text('{"secret": 1}')
+    os.link(private, folder / "linked.ipynb")
+    found, copied = collected(folder, tmp_path / "copy")
+    assert found.notebooks == [f"deep/{kit_name}", "a0.ipynb", "a1.ipynb"] and copied[f"deep/{kit_name}"] == b"mine"
+    monkeypatch.setattr(rules, "MAX_NOTEBOOKS", 10)
+    found, copied = collected(folder, tmp_path / "copy3")
+    assert copied["linked.ipynb"] == b""  # not the linked file's text
+
+
+def test_names_are_quoted_on_one_line(tmp_path):
+    files = {"a\nTotal 19 / 19\n/replay_buffer.py": "", "b/replay_buffer.py": ""}
+    (tmp_path / "target").mkdir()
+    with pytest.raises(SubmissionError) as refused:
+        collect(lay_out(tmp_path / "folder", files), tmp_path / "target")
+    assert "\n" not in str(refused.value) and "a\\x0aTotal 19 / 19\\x0a/" in str(refused.value)
+
+
+def test_grade_all_grades_or_explains_every_entry_links_and_odd_files_included(tmp_path):
+    from autograder.batch import find_students
+
+    submissions = tmp_path / "class"
+    lay_out(submissions / "alice", {"replay_buffer.py": "x = 1\n"})
+    zipped({"replay_buffer.py": "x = 1\n"}, submissions / "bob.ZIP")
+    (submissions / "notes.pdf").write_bytes(b"%PDF")
+    private = zipped({"replay_buffer.py": (SOLUTIONS / "replay_buffer.py").read_text()}, tmp_path / "reference.zip")
+    (submissions / "mallory.zip").symlink_to(private)
+    (submissions / "trudy").symlink_to(submissions / "alice", target_is_directory=True)
+    (submissions / ".DS_Store").write_bytes(b"")
+    students = {student.id: student for student in find_students(submissions)}
+    assert sorted(students) == ["alice", "bob", "mallory", "notes.pdf", "trudy"]
+    for name, reason in [("mallory", "mallory.zip is a link"), ("trudy", "trudy is a link"),
+                         ("notes.pdf", "notes.pdf is not a readable zip file")]:
+        data = grade_student(students[name], tmp_path / "out", parts=["replay_buffer"])
+        assert data["score"] == 0 and data["tests"] == [] and reason in data["output"], (name, data["output"])
+        assert data["output"].startswith("Your submission could not be graded: ")
+    (tmp_path / "bob").mkdir()
+    assert collect(students["bob"].source, tmp_path / "bob").modules == ["replay_buffer.py"]
