@@ -103,10 +103,11 @@ COURSE_CONFIG = {
 }
 # Seeds tried in turn by the Pendulum check until one solves. benchmarks/calibration.md: the
 # reference solved 48 of 50 seeds (per-seed failure rate 0.04, 95% upper bound 0.121), so a
-# correct implementation fails all four with probability at most 0.121^4 = 2e-4. No milestone:
-# while NAF runs are still going, the slowest reference runs score like an untrained network
-# (section naf_milestones), so nothing stops a failing run early.
+# correct implementation fails all four with probability at most 0.121^4 = 2e-4. A run below a
+# milestone stops there; every reference run still going passed both (section naf_milestones).
 PENDULUM_SEEDS = [101, 202, 303, 404]
+PENDULUM_MILESTONES = [[8_000, -1080.0], [10_000, -1010.0]]
+PENDULUM_MILESTONE_RATE = "50 of 50 seeds"
 PENDULUM_REFERENCE_RATE = "48 of 50 seeds in the kit's calibration"
 PENDULUM_TIMEOUT = 150  # seconds per seed; a full 20,000-step run takes 30-80 s on a busy 2-core machine
 
@@ -144,7 +145,8 @@ def cases(visibility: str) -> dict[str, dict]:
         "update_tau_0.5": update_case(seed=17, tau=0.5, terminated=[1, 0, 0, 1, 0, 0, 0], gamma=0.6),
         "update_clipped": update_case(seed=18, tau=0.02, terminated=[0, 0, 1, 0], max_grad_norm=0.05),
         "pendulum": case("naf.learn", golden=False, config=COURSE_CONFIG, seeds=PENDULUM_SEEDS,
-                         timeout=PENDULUM_TIMEOUT, reference_rate=PENDULUM_REFERENCE_RATE),
+                         timeout=PENDULUM_TIMEOUT, reference_rate=PENDULUM_REFERENCE_RATE,
+                         milestones=PENDULUM_MILESTONES, milestone_rate=PENDULUM_MILESTONE_RATE),
     }
 
 
