@@ -66,15 +66,22 @@ def verdicts(report) -> list[tuple]:
 @pytest.fixture
 def scratch(tmp_path, monkeypatch):
     """Workers' scratch folders under this test's own folder, so that a worker left behind
-    is recognised by its command line, which names its scratch folder."""
+    is recognised by its command line, which names its scratch folder. The children this
+    process already had (such as the resource tracker a test that used multiprocessing
+    before this one leaves for the process's lifetime) are not this test's."""
     folder = tmp_path / "scratch"
     folder.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    _EARLIER_CHILDREN[folder] = {pid for pid, _ in _processes(folder) if pid is not None}
     return folder
 
 
-def left_behind(scratch: Path) -> list[str]:
-    """Processes that name ``scratch`` on their command line, and live children of this one."""
+_EARLIER_CHILDREN: dict[Path, set[str]] = {}
+
+
+def _processes(scratch: Path) -> list[tuple[str | None, str]]:
+    """(pid if a live child of this process, else None; "pid: command") of every process
+    that names ``scratch`` on its command line or is a live child of this one."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -85,9 +92,17 @@ def left_behind(scratch: Path) -> list[str]:
         except OSError:
             continue
         state, parent = fields[0], int(fields[1])
-        if str(scratch) in command or (parent == os.getpid() and state != "Z"):
-            found.append(f"{entry.name}: {command[:200]}")
+        child = parent == os.getpid() and state != "Z"
+        if str(scratch) in command or child:
+            found.append((entry.name if child else None, f"{entry.name}: {command[:200]}"))
     return found
+
+
+def left_behind(scratch: Path) -> list[str]:
+    """Processes that name ``scratch`` on their command line, and live children of this one
+    that it did not have when the test began."""
+    earlier = _EARLIER_CHILDREN.get(scratch, set())
+    return [shown for pid, shown in _processes(scratch) if pid is None or pid not in earlier]
 
 
 def test_the_switch_sets_the_jobs(monkeypatch):
