@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterator
 
-from autograder import sanitize
+from autograder import answers, sanitize
 from autograder.parts import PARTS
 from autograder.sandbox import MAX_MODULE_BYTES
 from autograder.solution_cells import MAX_NOTEBOOK_BYTES, MAX_NOTEBOOKS
@@ -52,7 +52,7 @@ MAX_NOTEBOOK_TOTAL = 200 * 1024**2
 """Bytes of notebooks copied from one submission, all together."""
 UNSEEN_FOLDERS = {"__MACOSX", "__pycache__"}
 """Besides folders whose name starts with a dot: never a student's work."""
-KIT_NOTEBOOKS = frozenset(path.name for path in (Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
+KIT_NOTEBOOKS = frozenset(path.name for path in answers.KIT_NOTEBOOKS.glob("*.ipynb"))
 """The file names of the kit's notebooks, which hold the written questions."""
 _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError, NotImplementedError,
                ValueError, IndexError, KeyError, zlib.error, OverflowError)

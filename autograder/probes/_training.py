@@ -123,11 +123,9 @@ class Milestones:
 
 
 def trained_parameters(train: Callable[[Any], Any], config: Any, network_of: Callable[[Any], Any],
-                       what: str, milestones: Milestones | None = None) -> dict[str, Any]:
+                       what: str, milestones: Milestones) -> dict[str, Any]:
     """``train(config)``; then ``network_of(result)``'s parameters and buffers as float32
     arrays, or, if ``milestones`` stopped the run, the parameters where it stopped."""
-    if milestones is None:
-        return {"state": parameters_of(network_of(train(config)), what)}
     with milestones:
         result = train(config)
     if milestones.stopped is not None:
