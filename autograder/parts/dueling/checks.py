@@ -93,6 +93,17 @@ def q_guesses(values: np.ndarray, advantages: np.ndarray) -> dict[str, np.ndarra
     }
 
 
+def only_match(values: np.ndarray, guesses: dict[str, Any]) -> str:
+    """The message of the guess that ``values`` equals; when several do (inputs that cannot
+    tell those mistakes apart, such as a single action), all of them, said as such."""
+    matches = [message for message, guess in guesses.items()
+               if guess is not None and np.shape(guess) == np.shape(values) and np.allclose(values, guess, atol=ATOL)]
+    if len(matches) > 1:
+        return ("Your result equals what each of these mistakes gives (these inputs cannot tell them apart): "
+                + " Or: ".join(matches))
+    return matches[0] if matches else ""
+
+
 def check_q_values(student, case: dict[str, Any]) -> None:
     """dueling_q_values against V + A - mean_a A: shape [B, A], float32, values, autograd graph,
     arguments unchanged."""
@@ -102,7 +113,12 @@ def check_q_values(student, case: dict[str, Any]) -> None:
     what = f"dueling_q_values(values [{len(values)}], advantages {list(advantages.shape)})"
     if result["shape"] == list(expected.shape) and not np.allclose(result["values"], expected, atol=ATOL, rtol=1e-5):
         fail(f"{what}: expected V + A - mean_a A = {show(expected)}, got {show(result['values'])}. "
-             f"{first_match(result['values'], q_guesses(values, advantages))}".strip())
+             f"{only_match(result['values'], q_guesses(values, advantages))}".strip())
+    if result["shape"] == [len(values), len(values)] and list(expected.shape) != result["shape"]:
+        fail(f"{what} has shape {result['shape']}; expected {list(expected.shape)}. A [B, B] result: a [B] tensor "
+             "(values, or a mean over actions taken without keepdim=True) met a [B, 1] one and broadcast into "
+             "[B, B]. Give each per-state tensor the shape [B, 1]: values.unsqueeze(1), "
+             "advantages.mean(dim=1, keepdim=True).")
     expect_tensor(result, expected, what, atol=ATOL)
     expect(result["requires_grad"],
            f"{what} returned a tensor without an autograd graph, so no gradient would reach the two streams: "
@@ -145,7 +161,7 @@ def check_identifiability(student, case: dict[str, Any]) -> None:
                  f"{show(means)}: your Q is V + A, with nothing subtracted. Then V and A are not identifiable: they "
                  f"are only defined up to a constant.{measured} Subtract each state's mean advantage over its actions "
                  "(advantages.mean(dim=1, keepdim=True)); then mean_a Q(s, a) = V(s), and Q determines both streams.")
-        hint = first_match(q, {MAX_SUBTRACTED: values[:, None] + advantages - advantages.max(axis=1, keepdims=True),
+        hint = only_match(q, {MAX_SUBTRACTED: values[:, None] + advantages - advantages.max(axis=1, keepdims=True),
                                BATCH_AXIS: values[:, None] + advantages - advantages.mean(axis=0, keepdims=True)})
         fail(f"Q's mean over the actions of each state should be V(s) = {show(values)}, but yours gives {show(means)}. "
              "With Q = V + A - mean_a A, the centred advantages of each state average to 0, so V(s) is exactly the "
@@ -166,7 +182,8 @@ def check_q_gradients(student, case: dict[str, Any]) -> None:
     for A(s_b, a): every advantage of a state moves all of its Q-values through the mean."""
     result = run(student, case)
     args = case["args"]
-    advantages, actions, weights = args["advantages"].astype(np.float64), args["actions"], args["weights"]
+    values, advantages = args["values"].astype(np.float64), args["advantages"].astype(np.float64)
+    actions, weights = args["actions"], args["weights"].astype(np.float64)
     num_actions = advantages.shape[1]
     taken = np.eye(num_actions)[actions]
     expected = {"values": weights, "advantages": weights[:, None] * (taken - 1.0 / num_actions)}
@@ -185,10 +202,17 @@ def check_q_gradients(student, case: dict[str, Any]) -> None:
     got = result["advantages"]
     if got.shape == expected["advantages"].shape and not np.allclose(got, expected["advantages"], atol=ATOL):
         best = np.eye(num_actions)[advantages.argmax(axis=1)]
+        q = np.asarray(result["q"], dtype=np.float64)
+        right_q = q.shape == advantages.shape and np.allclose(q, dueling(values, advantages), atol=ATOL, rtol=1e-5)
+        sum_q = q.shape == advantages.shape and np.allclose(q, values[:, None] + advantages, atol=ATOL, rtol=1e-5)
+        without_mean = ("It is the gradient of V + A. " + (
+            "Your Q-values are right, so no gradient flows through the mean advantage: it was detached or computed "
+            "from plain numbers (.item(), numpy). The mean is part of Q: through it, each A(s, a) also moves every "
+            "other Q(s, a') of its state, by -1/A." if right_q else
+            "Your Q-values are V + A too: no mean was subtracted (the tests of the Q-values say more)." if sum_q else
+            "If the tests of the Q-values fail, fix them first."))
         hint = first_match(got, {
-            "It is the gradient of V + A: no gradient flows through the mean advantage, which was detached or "
-            "computed from plain numbers (.item(), numpy). The mean is part of Q: through it, each A(s, a) also "
-            "moves every other Q(s, a') of its state, by -1/A.": weights[:, None] * taken,
+            without_mean: weights[:, None] * taken,
             "It is the gradient of V + A - max_a A: the max advantage was subtracted. " + MEAN_CONVENTION:
                 weights[:, None] * (taken - best),
         })

@@ -54,17 +54,18 @@ def identifiability(values: np.ndarray, advantages: np.ndarray, shifts: np.ndarr
     (V + c, A - c), the same c moved from the advantages into the value."""
     import dueling
 
-    shift = _f32(shifts)
-    V, A = _f32(values), _f32(advantages)
-    return {"q": _q_values(dueling, V, A),
-            "q_advantages_shifted": _q_values(dueling, V, A + shift.unsqueeze(1)),
-            "q_traded": _q_values(dueling, V + shift, A - shift.unsqueeze(1))}
+    shift = _f32(shifts).unsqueeze(1)
+    # Fresh tensors for every call, so that a call that changes its arguments affects only itself.
+    return {"q": _q_values(dueling, _f32(values), _f32(advantages)),
+            "q_advantages_shifted": _q_values(dueling, _f32(values), _f32(advantages) + shift),
+            "q_traded": _q_values(dueling, _f32(values) + shift[:, 0], _f32(advantages) - shift)}
 
 
 def q_gradients(values: np.ndarray, advantages: np.ndarray, actions: np.ndarray,
                 weights: np.ndarray) -> dict[str, Any]:
     """The gradient of sum_b weights[b] * Q(s_b, actions[b]) (one action per row, as in a TD
-    loss) with respect to V and A, through the student's dueling_q_values."""
+    loss) with respect to V and A, through the student's dueling_q_values; and the Q-values,
+    so that the grader can tell a mean left out from a mean detached."""
     import dueling
 
     leaves = {"values": _f32(values, True), "advantages": _f32(advantages, True)}
@@ -75,10 +76,10 @@ def q_gradients(values: np.ndarray, advantages: np.ndarray, actions: np.ndarray,
         raise ProbeInputError(f"dueling_q_values returned shape {plain['shape']}; expected "
                               f"{list(np.shape(advantages))}")
     if not result.requires_grad:
-        return {name: None for name in leaves}
+        return {"q": plain["values"], **{name: None for name in leaves}}
     taken = result.gather(1, torch.as_tensor(np.asarray(actions), dtype=torch.int64).unsqueeze(1)).squeeze(1)
     (taken * _f32(weights)).sum().backward()
-    return {name: _grad(leaf) for name, leaf in leaves.items()}
+    return {"q": plain["values"], **{name: _grad(leaf) for name, leaf in leaves.items()}}
 
 
 def _weights(network: torch.nn.Module) -> dict[str, np.ndarray]:
