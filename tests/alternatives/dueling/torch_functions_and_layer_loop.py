@@ -1,5 +1,5 @@
-"""Correct dueling head one state at a time (torch.stack of per-row results), and streams
-that run the trunk's layers one by one."""
+"""Correct dueling head from torch functions (torch.add, torch.sub, torch.mean with
+positional arguments, a view to [B, 1]), and streams that run the trunk's layers one by one."""
 from __future__ import annotations
 
 import torch
@@ -11,10 +11,8 @@ from dqkit.networks import feature_trunk
 
 def dueling_q_values(values: torch.Tensor, advantages: torch.Tensor) -> torch.Tensor:
     check_dueling_inputs(values, advantages)
-    rows = []
-    for value, row in zip(values, advantages):
-        rows.append(value + (row - row.mean()))
-    return torch.stack(rows)
+    centred = torch.sub(advantages, torch.mean(advantages, 1, True))
+    return torch.add(values.view(-1, 1), centred)
 
 
 class DuelingQNetwork(nn.Module):
