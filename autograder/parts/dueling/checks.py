@@ -275,7 +275,7 @@ def check_streams(student, case: dict[str, Any]) -> None:
     args = case["args"]
     observations = args["observations"].astype(np.float64)
     weights = result["weights"]
-    batch, num_actions = len(observations), args["num_actions"]
+    batch = len(observations)
     forward = kit_streams(weights, observations)
     what = f"DuelingQNetwork.streams(observations {list(observations.shape)})"
     values, advantages = result["values"], result["advantages"]
