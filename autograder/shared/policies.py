@@ -32,7 +32,8 @@ GRID_POINTS = 2001
 
 NETWORK_KEYS = {
     "dqn_loop": ("", "the Q-network (QNetwork) returned as TrainResult.q_network"),
-    "dueling": ("", "the dueling Q-network (DuelingQNetwork) returned as TrainResult.q_network"),
+    "dueling": ("", "the dueling Q-network (DuelingQNetwork, which dqn_loop.train builds through the name "
+                    "QNetwork) returned as TrainResult.q_network"),
     "ddpg": ("net.", "the actor (Actor) of the trained agent"),
     "naf": ("mu_net.", "the mu network of the trained NAFNetwork"),
     "sampled_q": ("", "the critic (Critic) of the trained agent"),
