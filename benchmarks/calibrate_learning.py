@@ -30,6 +30,7 @@ from autograder.parts.ddpg import checks as ddpg_checks  # noqa: E402
 from autograder.parts.double_dqn import checks as double_dqn_checks  # noqa: E402
 from autograder.parts.dqn import checks as dqn_checks  # noqa: E402
 from autograder.parts.dqn_loop import checks as dqn_loop_checks  # noqa: E402
+from autograder.parts.dueling import checks as dueling_checks  # noqa: E402
 from autograder.parts.n_step import checks as n_step_checks  # noqa: E402
 from autograder.parts.naf import checks as naf_checks  # noqa: E402
 from autograder.parts.sampled_q import checks as sampled_q_checks  # noqa: E402
@@ -68,6 +69,12 @@ def cartpole_one_seed(worker: Worker, seed: int) -> None:
     case = copy.deepcopy(load_fixture("hidden", "dqn_loop")["cartpole"])
     case["args"]["seeds"] = [1_000 + seed]
     check_solves(worker, case, "DQNConfig", "DQN", dqn_loop_checks.CARTPOLE_ADVICE)
+
+
+def cartpole_dueling_one_seed(worker: Worker, seed: int) -> None:
+    case = copy.deepcopy(load_fixture("hidden", "dueling")["cartpole"])
+    case["args"]["seeds"] = [1_000 + seed]
+    check_solves(worker, case, "DQNConfig", "dueling DQN", dueling_checks.CARTPOLE_ADVICE)
 
 
 def pendulum_one_seed(part: str, config_name: str, algorithm: str, advice) -> Callable[[Worker, int], None]:
@@ -117,6 +124,15 @@ CHECKS: dict[str, Check] = {
         "dqn_loop", cartpole_one_seed,
         "dqn_loop: per-seed solve rate of the reference with the course config (one seed per run).",
         "Not a check of its own: the rate p behind the 3-seed rule above.", with_bugs=False),
+    "cartpole_dueling": Check(
+        "dueling", cartpole_dueling_one_seed,
+        "dueling: per-seed rate at which the DuelingQNetwork, trained by the DQN loop with the course config, "
+        "solves CartPole-v1 (greedy mean of 5 episodes >= 475 within 30,000 steps, measured on the grader's own "
+        "dueling network); grading tries up to 4 seeds.",
+        "One seed per run (seed s trains with 1000+s), with the reference's other parts (its DQN loop among them), "
+        "so a run judges the dueling head alone. With a per-seed rate p, a correct implementation fails the graded "
+        "check (4 seeds in turn) with probability (1 - p)^4. A buggy variant counts as caught when it does not "
+        "solve; most dueling bugs are caught by the part's deterministic tests whatever this check says."),
     "pendulum_sampled_q": Check(
         "sampled_q", pendulum_one_seed("sampled_q", "SampledQConfig", "sampled Q-learning",
                                        sampled_q_checks.pendulum_advice),
@@ -128,8 +144,8 @@ CHECKS: dict[str, Check] = {
     "pendulum_naf": Check(
         "naf", pendulum_one_seed("naf", "NAFConfig", "NAF", naf_checks.PENDULUM_ADVICE),
         "naf: per-seed rate at which the whole agent with the course config solves Pendulum-v1 "
-        "(greedy mean of 10 episodes >= -200 within 20,000 steps); grading tries up to 3 seeds.",
-        "As for sampled_q: one seed per run, the same evaluation start states, graded with 3 seeds in turn. "
+        "(greedy mean of 10 episodes >= -200 within 20,000 steps); grading tries up to 4 seeds.",
+        "As for sampled_q: one seed per run, the same evaluation start states, graded with 4 seeds in turn. "
         "Many buggy variants still solve Pendulum, which has no terminal states (mask bugs change nothing) and "
         "forgives clumsy exploration; the part's deterministic tests catch those, and this check catches the "
         "bugs that break learning."),

@@ -19,7 +19,10 @@ Writes PNGs into ``lecture_notes/figures/`` (the notes embed them):
 - ``n_step_chain.png``: how many rounds 1-, 3- and 10-step targets need to carry a sparse
   reward back to the start of a chain;
 - ``maximizers.png``: the gap to the true maximum of random shooting, CEM and CMA-ES (from
-  ``cma``) at equal numbers of critic evaluations, on rotated quadratics in 4 dimensions.
+  ``cma``) at equal numbers of critic evaluations, on rotated quadratics in 4 dimensions;
+- ``dueling.png``: the course's DQN on CartPole-v1 with the plain QNetwork and with the
+  DuelingQNetwork (median and range over seeds), and the value and advantage streams of the
+  trained dueling network of seed 0 along an episode of random actions.
 
 The course-config bands of the first two figures are also stored in
 ``dqkit/reference_curves/`` (one JSON file per agent), so that a student's own run can be
@@ -326,6 +329,84 @@ def maximizers_figure() -> None:
     save(figure, "maximizers.png")
 
 
+def dueling_run(job: tuple[bool, int]) -> tuple[bool, list[tuple[int, float]], int, int, dict | None]:
+    """(dueling, evaluations, budget, eval_every, streams) of one run of the course's DQN on
+    CartPole-v1, with the plain QNetwork or the DuelingQNetwork; for the dueling network of
+    seed 0, also its streams along one episode of random actions (``dueling_episode``)."""
+    with_dueling, seed = job
+    use_reference()
+    import dqn_loop
+    import dueling
+
+    config = dqn_loop.DQNConfig(seed=seed, progress=False)
+    result = (dueling.train if with_dueling else dqn_loop.train)(config)
+    streams = dueling_episode(result.q_network) if with_dueling and seed == 0 else None
+    return with_dueling, list(result.evaluations), config.total_steps, config.eval_every, streams
+
+
+def dueling_episode(network, seed: int = 3) -> dict[str, list]:
+    """V(s), A(s, .) and Q(s, .) of ``network`` on the states of one CartPole-v1 episode of
+    uniformly random actions (the pole falls within a few dozen steps), and the pole's angle."""
+    import gymnasium as gym
+    import torch
+
+    env = gym.make("CartPole-v1")
+    rng = np.random.default_rng(seed)
+    observation, _ = env.reset(seed=seed)
+    observations, done = [observation], False
+    while not done:
+        observation, _, terminated, truncated, _ = env.step(int(rng.integers(2)))
+        done = terminated or truncated
+        if not terminated:
+            observations.append(observation)
+    env.close()
+    batch = torch.as_tensor(np.stack(observations), dtype=torch.float32)
+    with torch.no_grad():
+        values, advantages = network.streams(batch)
+        q_values = network(batch)
+    return {"angle": batch[:, 2].tolist(), "values": values.tolist(), "advantages": advantages.tolist(),
+            "q_values": q_values.tolist()}
+
+
+def dueling_figure(seeds: int) -> None:
+    """Left: greedy evaluation return of the course's DQN with each network, median and range
+    over seeds. Right: the streams of seed 0's trained dueling network along an episode of
+    random actions: V(s) (which Q's mean over actions equals) and the two advantages."""
+    with Pool(2) as pool:
+        runs = pool.map(dueling_run, [(flag, seed) for flag in (False, True) for seed in range(seeds)])
+    figure, (returns, streams) = plt.subplots(1, 2, figsize=(11, 4.2))
+    curves = {}
+    for flag, label in ((False, "QNetwork"), (True, "DuelingQNetwork")):
+        mine = [evaluations for with_dueling, evaluations, *_ in runs if with_dueling == flag]
+        budget, every = next((budget, every) for with_dueling, _, budget, every, _ in runs if with_dueling == flag)
+        curves[label] = reference_curve(label, label, mine, budget, every, 475.0)
+        solved = [next((step for step, value in evaluations if value >= 475.0), None) for evaluations in mine]
+        print(f"{label}: solved {sum(step is not None for step in solved)} of {len(mine)} seeds, at steps {solved}")
+    plot_curves(returns, curves, 475.0)
+    returns.set_title("DQN (course config) on CartPole-v1; bands: range over seeds", fontsize=10)
+    episode = next(streams for with_dueling, _, _, _, streams in runs if streams is not None)
+    steps = np.arange(len(episode["values"]))
+    advantages, q_values = np.array(episode["advantages"]), np.array(episode["q_values"])
+    values = np.array(episode["values"])
+    centred = q_values - values[:, None]  # A(s, a) - mean_a' A(s, a')
+    streams.plot(steps, values, color="black", label="V(s) = mean of Q(s, .) over actions")
+    streams.plot(steps, centred[:, 0], label="A(s, push left) - mean advantage")
+    streams.plot(steps, centred[:, 1], label="A(s, push right) - mean advantage")
+    streams.plot(steps, advantages.mean(axis=1), color="gray", linestyle=":",
+                 label="mean of the advantage head's outputs (subtracted)")
+    streams.axhline(0.0, color="gray", linewidth=0.5)
+    streams.set_xlabel("step of an episode of random actions (the pole falls at its end)")
+    streams.set_ylabel("stream output")
+    streams.set_title("the trained dueling network's two streams (seed 0)", fontsize=10)
+    streams.legend(fontsize=8, loc="center left")
+    print(f"along the random episode of {len(steps)} states: V from {values[0]:.1f} to {values[-1]:.1f}; "
+          f"largest |centred A| {np.abs(centred).max():.2f}, in the first half {np.abs(centred[:len(steps) // 2]).max():.2f}; "
+          f"mean of the advantage head's outputs from {advantages.mean(axis=1).min():.2f} to "
+          f"{advantages.mean(axis=1).max():.2f}; largest |mean_a Q - V| {np.abs(q_values.mean(axis=1) - values).max():.2g}; "
+          f"pole angle at the end {episode['angle'][-1]:.3f} rad")
+    save(figure, "dueling.png")
+
+
 def save(figure, name: str, layout: bool = True) -> None:
     FIGURES.mkdir(exist_ok=True)
     if layout:
@@ -336,7 +417,7 @@ def save(figure, name: str, layout: bool = True) -> None:
 
 
 FIGURE_NAMES = ["cartpole_dqn", "pendulum_agents", "online_to_dqn", "target_lag", "overestimation",
-                "n_step_chain", "maximizers"]
+                "n_step_chain", "maximizers", "dueling"]
 
 
 def main() -> None:
@@ -353,6 +434,8 @@ def main() -> None:
         n_step_figure()
     if "maximizers" in args.only:
         maximizers_figure()
+    if "dueling" in args.only:
+        dueling_figure(args.seeds)
 
 
 if __name__ == "__main__":

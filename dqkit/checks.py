@@ -365,6 +365,28 @@ def check_per_transition(batch_size: int, **tensors: torch.Tensor) -> None:
                              "value per transition (a [B, 1] tensor broadcasts against a [B] one into [B, B])")
 
 
+# -- dueling.py --------------------------------------------------------------------------------
+def check_dueling_inputs(values: Any, advantages: Any) -> int:
+    """Check the two streams of a dueling network: ``values`` float tensor [B] (one V(s) per
+    state) and ``advantages`` float tensor [B, A] (one A(s, a) per state and action), with one
+    batch size B; return B. Catches a [B, 1] value head output passed on as it is."""
+    for name, tensor in (("values", values), ("advantages", advantages)):
+        if not isinstance(tensor, torch.Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor, got {type(tensor).__name__}")
+        if not tensor.is_floating_point():
+            raise TypeError(f"{name} must be a float tensor, got {tensor.dtype}")
+    if values.dim() != 1:
+        hint = (" (the value head's output is [B, 1]: take .squeeze(1), never a bare .squeeze(), which also "
+                "drops the batch axis of a batch of one)" if values.dim() in (0, 2) else "")
+        raise ValueError(f"values must have shape [B], one V(s) per state, got {list(values.shape)}{hint}")
+    if advantages.dim() != 2:
+        raise ValueError(f"advantages must have shape [B, A], one A(s, a) per state and action, got "
+                         f"{list(advantages.shape)}")
+    if advantages.shape[0] != values.shape[0]:
+        raise ValueError(f"advantages has batch size {advantages.shape[0]}, but values has {values.shape[0]}")
+    return int(values.shape[0])
+
+
 # -- ddpg.py ----------------------------------------------------------------------------------
 def check_action_batch(actions: Any, batch_size: int) -> None:
     """Raise unless ``actions`` is a float32 tensor [B, A] of continuous actions with

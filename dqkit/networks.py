@@ -1,5 +1,6 @@
-"""The networks the homework uses: small MLPs for vector observations, Q-networks for
-discrete actions, and a critic and an actor for continuous ones."""
+"""The networks the homework uses: small MLPs for vector observations (and their hidden
+layers alone, as a trunk that several heads share), Q-networks for discrete actions, and a
+critic and an actor for continuous ones."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -18,6 +19,19 @@ def mlp(input_dim: int, output_dim: int, hidden_sizes: Sequence[int] = (64, 64))
     for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
         layers += [nn.Linear(fan_in, fan_out), nn.ReLU()]
     layers.append(nn.Linear(sizes[-1], output_dim))
+    return nn.Sequential(*layers)
+
+
+def feature_trunk(input_dim: int, hidden_sizes: Sequence[int] = (64, 64)) -> nn.Sequential:
+    """The hidden layers of :func:`mlp` without its output layer: a Linear and a ReLU per
+    hidden size. Maps float32 [B, input_dim] to features float32 [B, hidden_sizes[-1]],
+    which several heads can share (the dueling part's value and advantage streams)."""
+    if not hidden_sizes:
+        raise ValueError("a feature trunk needs at least one hidden layer")
+    layers: list[nn.Module] = []
+    sizes = [input_dim, *hidden_sizes]
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        layers += [nn.Linear(fan_in, fan_out), nn.ReLU()]
     return nn.Sequential(*layers)
 
 

@@ -100,7 +100,7 @@ def test_reference_gets_full_marks(autograder_root):
     assert results["stdout_visibility"] == "hidden"
     assert {test["visibility"] for test in results["tests"]} == {"visible", "after_published"}
     # The installed zip knows the written questions; this upload answers none of them.
-    assert [entry["answered"] for entry in results["extra_data"]["written_answers"]] == [False] * 12
+    assert [entry["answered"] for entry in results["extra_data"]["written_answers"]] == [False] * 13
 
 
 def test_stubs_get_zero(autograder_root):

@@ -120,7 +120,7 @@ def test_without_a_log_location_nothing_is_written_and_tensorboard_is_not_loaded
     assert logger.writer is None and logger.save_checkpoint({"q_network": QNetwork(4, 2, (8,))}) is None
 
 
-LEARNING_PROBES = ["dqn_loop", "sampled_q", "naf", "ddpg"]
+LEARNING_PROBES = ["dqn_loop", "sampled_q", "naf", "ddpg", "dueling"]
 
 
 @pytest.mark.slow

@@ -22,6 +22,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from autograder.shared.networks import GraderDuelingQ
 from dqkit.continuous import EVALUATION_SEED
 from dqkit.envs import evaluate
 from dqkit.networks import Critic, QNetwork, mlp
@@ -31,13 +32,18 @@ GRID_POINTS = 2001
 
 NETWORK_KEYS = {
     "dqn_loop": ("", "the Q-network (QNetwork) returned as TrainResult.q_network"),
+    "dueling": ("", "the dueling Q-network (DuelingQNetwork, which dqn_loop.train builds through the name "
+                    "QNetwork) returned as TrainResult.q_network"),
     "ddpg": ("net.", "the actor (Actor) of the trained agent"),
     "naf": ("mu_net.", "the mu network of the trained NAFNetwork"),
     "sampled_q": ("", "the critic (Critic) of the trained agent"),
 }
 """Per learning part: the prefix, in the trained module's state, of the parameters the
-grader's network takes (the whole QNetwork or Critic; only the MLP of Actor and NAFNetwork
-that gives the squashed action), and what they are."""
+grader's network takes (the whole QNetwork, DuelingQNetwork or Critic; only the MLP of Actor
+and NAFNetwork that gives the squashed action), and what they are."""
+
+DQN_LOOP_PARTS = ("dqn_loop", "dueling")
+"""The parts whose learning check trains with the student's DQN loop (``dqn_loop.train``)."""
 
 
 class NotTheKitsNetwork(ValueError):
@@ -47,7 +53,7 @@ class NotTheKitsNetwork(ValueError):
 def evaluation_seed(part: str, seed: int) -> int:
     """Episode k of the evaluations starts from reset(seed=evaluation_seed + k), as in the
     loops: the DQN loop offsets by its run's seed, the continuous loop never does."""
-    return EVALUATION_SEED + seed if part == "dqn_loop" else EVALUATION_SEED
+    return EVALUATION_SEED + seed if part in DQN_LOOP_PARTS else EVALUATION_SEED
 
 
 def _load(network: nn.Module, state: Any, prefix: str, what: str) -> nn.Module:
@@ -88,8 +94,9 @@ def greedy_policy(part: str, config: dict[str, Any], state: Any) -> Callable[[np
     prefix, what = NETWORK_KEYS[part]
     obs_dim, space = _box(config["env_id"])
     hidden = tuple(config["hidden_sizes"])
-    if part == "dqn_loop":
-        q_network = _load(QNetwork(obs_dim, int(space.n), hidden), state, prefix, what)
+    if part in DQN_LOOP_PARTS:
+        kind = QNetwork if part == "dqn_loop" else GraderDuelingQ
+        q_network = _load(kind(obs_dim, int(space.n), hidden), state, prefix, what)
         return lambda observations: q_network(torch.as_tensor(observations)).argmax(dim=1).numpy()
     low = torch.as_tensor(space.low, dtype=torch.float32)
     high = torch.as_tensor(space.high, dtype=torch.float32)
