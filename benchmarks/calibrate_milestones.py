@@ -34,7 +34,7 @@ sys.path.insert(0, str(REPO))
 
 from calibrate_learning import read_sections  # noqa: E402
 
-LEARNING_CASES = {"dqn_loop": "cartpole", "sampled_q": "pendulum", "naf": "pendulum", "ddpg": "pendulum"}
+LEARNING_CASES = {"dqn_loop": "cartpole", "dueling": "cartpole", "sampled_q": "pendulum", "naf": "pendulum", "ddpg": "pendulum"}
 NEVER_LEARNS = {"CartPole-v1": 20.0, "Pendulum-v1": -1200.0}
 """A greedy return that a network which never learned stays near or below: on CartPole an
 untrained network mostly holds one action and falls within about 10 steps (a random policy
