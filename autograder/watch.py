@@ -37,6 +37,7 @@ class Watched:
 
 WATCHED = {
     "dqn_loop": Watched(frozenset({"q_network"}), "q_network"),
+    "dueling": Watched(frozenset({"q_network"}), "q_network"),
     "sampled_q": Watched(frozenset({"critic", "target_critic"}), "critic"),
     "naf": Watched(frozenset({"network", "target_network"}), "network"),
     "ddpg": Watched(frozenset({"actor", "critic", "target_actor", "target_critic"}), "actor"),
@@ -68,9 +69,22 @@ def find_checkpoint(part: str, runs: Path) -> Path | None:
             state = load_checkpoint(path)
         except CheckpointError as error:
             raise WatchError(str(error)) from None
-        if networks_in(state) == WATCHED[part].networks:
+        if networks_in(state) == WATCHED[part].networks and same_kind(part, state):
             return path
     return None
+
+
+def same_kind(part: str, state) -> bool:
+    """Whether the policy network of a checkpoint whose networks are ``part``'s is also of the
+    part's kind. Only the DQN-loop parts need telling apart (both save a ``q_network``): by
+    its layers' names (a QNetwork's ``net``; a DuelingQNetwork's ``trunk`` and its two heads),
+    which do not depend on the hidden sizes."""
+    from autograder.shared.policies import DQN_LOOP_PARTS, q_network_class
+
+    if part not in DQN_LOOP_PARTS:
+        return True
+    layers = {name for name, _ in q_network_class(part)(1, 2, (1,)).named_children()}
+    return networks_in(network_state(state, WATCHED[part].policy_network)) == layers
 
 
 def _student_module(part: str, modules: Path):
@@ -111,6 +125,10 @@ def greedy_policy(part: str, config: dict, checkpoint: Path):
     if networks_in(state) != watched.networks:
         raise WatchError(f"{checkpoint} holds the networks {sorted(networks_in(state))}, and a checkpoint of "
                          f"{part} holds {sorted(watched.networks)}: it was saved by another part's training.")
+    if not same_kind(part, state):
+        layers = sorted(networks_in(network_state(state, watched.policy_network)))
+        raise WatchError(f"{checkpoint}'s {watched.policy_network} has the layers {layers}, which are not those of "
+                         f"{part}'s network: it was saved by another part's training.")
     arrays = {name: tensor.numpy() for name, tensor in network_state(state, watched.policy_network).items()}
     try:
         return graders_policy(part, config, arrays)

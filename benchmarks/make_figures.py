@@ -22,7 +22,8 @@ Writes PNGs into ``lecture_notes/figures/`` (the notes embed them):
   ``cma``) at equal numbers of critic evaluations, on rotated quadratics in 4 dimensions;
 - ``dueling.png``: the course's DQN on CartPole-v1 with the plain QNetwork and with the
   DuelingQNetwork (median and range over seeds), and the value and advantage streams of the
-  trained dueling network of seed 0 along an episode of random actions.
+  trained dueling network of seed 0 along an episode of random actions (the dueling band is
+  also stored, as ``cartpole_dueling``).
 
 The course-config bands of the first two figures are also stored in
 ``dqkit/reference_curves/`` (one JSON file per agent), so that a student's own run can be
@@ -379,9 +380,12 @@ def dueling_figure(seeds: int) -> None:
     for flag, label in ((False, "QNetwork"), (True, "DuelingQNetwork")):
         mine = [evaluations for with_dueling, evaluations, *_ in runs if with_dueling == flag]
         budget, every = next((budget, every) for with_dueling, _, budget, every, _ in runs if with_dueling == flag)
-        curves[label] = reference_curve(label, label, mine, budget, every, 475.0)
+        name = LEARNING_RUNS["dueling"].reference if flag else label
+        curves[label] = reference_curve(name, f"{LEARNING_RUNS['dueling'].title} (course config)" if flag else label,
+                                        mine, budget, every, 475.0)
         solved = [next((step for step, value in evaluations if value >= 475.0), None) for evaluations in mine]
         print(f"{label}: solved {sum(step is not None for step in solved)} of {len(mine)} seeds, at steps {solved}")
+    curves["DuelingQNetwork"].save()  # the band that ``curve dueling`` draws a student's run against
     plot_curves(returns, curves, 475.0)
     returns.set_title("DQN (course config) on CartPole-v1; bands: range over seeds", fontsize=10)
     episode = next(streams for with_dueling, _, _, _, streams in runs if streams is not None)

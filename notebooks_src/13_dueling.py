@@ -62,15 +62,16 @@ for name, (v, a) in {"(V, A)": (values, advantages), "(V + c, A - c)": (values +
 #
 # `train` runs your DQN loop of part 4 with the course's `DQNConfig`, with a
 # `DuelingQNetwork` in place of the `QNetwork` (same constructor, same output: Q-values
-# `[B, A]`), until a greedy evaluation averages 475 or 30,000 steps have passed. On the
-# right, the band is the reference DQN with the plain `QNetwork` (five seeds): the dueling
-# network should solve CartPole about as fast. On a task with two actions there is little
-# for the advantage stream to share, so do not expect it to be faster; note 9 says where the
+# `[B, A]`), until a greedy evaluation averages 475 or 30,000 steps have passed. The band
+# is the reference solution's dueling DQN (five seeds; `python -m autograder curve dueling`
+# draws the same). Note 9's figure puts it beside the plain `QNetwork`'s: the dueling
+# network solves CartPole about as fast. On a task with two actions there is little for the
+# advantage stream to share, so do not expect it to be faster; note 9 says where the
 # architecture pays.
 
 # %% tags: demo
 result = train(DQNConfig(seed=0))
-compare_to_reference(result, "cartpole_dqn", title="Dueling DQN on CartPole-v1")
+compare_to_reference(result, "cartpole_dueling", title="Dueling DQN on CartPole-v1")
 plt.show()
 print(describe_run(result))
 

@@ -15,7 +15,7 @@ from dqkit.plotting import (ReferenceCurve, load_reference_curve, plot_against_r
                             reference_curve_names)
 
 REPO = Path(__file__).resolve().parent.parent
-EXPECTED = {"cartpole_dqn": 475.0, "pendulum_ddpg": -200.0, "pendulum_naf": -200.0, "pendulum_sampled_q": -200.0}
+EXPECTED = {"cartpole_dqn": 475.0, "cartpole_dueling": 475.0, "pendulum_ddpg": -200.0, "pendulum_naf": -200.0, "pendulum_sampled_q": -200.0}
 
 
 @dataclass

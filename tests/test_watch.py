@@ -257,6 +257,30 @@ def test_watch_finds_the_newest_checkpoint_of_the_part(tmp_path):
     assert find_checkpoint("naf", runs) is None
 
 
+def test_watch_tells_a_dueling_checkpoint_from_a_plain_dqn_one(tmp_path):
+    """Both DQN-loop parts save a ``q_network``; each part finds only its own kind, whatever
+    the hidden sizes and whichever is newer, and a checkpoint of the other kind is refused
+    with a message that says so."""
+    from autograder.shared.networks import GraderDuelingQ
+    from autograder.watch import WatchError, find_checkpoint, greedy_policy
+
+    runs = tmp_path / "runs"
+    plain = save_checkpoint(runs / "plain" / CHECKPOINT_NAME, {"q_network": QNetwork(4, 2, (8,))})
+    dueling = save_checkpoint(runs / "dueling" / CHECKPOINT_NAME, {"q_network": GraderDuelingQ(4, 2, (16, 8))})
+    for newest_first in ([plain, dueling], [dueling, plain]):
+        for seconds, path in enumerate(reversed(newest_first)):
+            os.utime(path, (1_000_000 + seconds, 1_000_000 + seconds))
+        assert find_checkpoint("dqn_loop", runs) == plain
+        assert find_checkpoint("dueling", runs) == dueling
+    config = {"env_id": "CartPole-v1", "hidden_sizes": [8]}
+    with pytest.raises(WatchError, match="has the layers \\['advantage_head', 'trunk', 'value_head'\\], which are not "
+                                         "those of dqn_loop's network: it was saved by another part's training"):
+        greedy_policy("dqn_loop", config, dueling)
+    with pytest.raises(WatchError, match="has the layers \\['net'\\], which are not those of dueling's network"):
+        greedy_policy("dueling", config, plain)
+    assert greedy_policy("dqn_loop", config, plain)(np.zeros((3, 4), dtype=np.float32)).shape == (3,)
+
+
 def test_watch_on_the_stubs_says_not_implemented_yet(tmp_path):
     completed = watch("dqn_loop", "--runs", str(tmp_path / "runs"), "--out", str(tmp_path / "agent.gif"))
     assert completed.returncode == 1

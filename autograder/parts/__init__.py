@@ -81,7 +81,8 @@ PARTS: tuple[Part, ...] = (
          LearningRun("NAFConfig", "pendulum_naf", "NAF on Pendulum-v1")),
     Part("ddpg", "DDPG", "lecture_notes/07_continuous_actions.md",
          LearningRun("DDPGConfig", "pendulum_ddpg", "DDPG on Pendulum-v1")),
-    Part("dueling", "Dueling networks", "lecture_notes/09_dueling.md"),
+    Part("dueling", "Dueling networks", "lecture_notes/09_dueling.md",
+         LearningRun("DQNConfig", "cartpole_dueling", "Dueling DQN on CartPole-v1")),
 )
 
 

@@ -46,6 +46,12 @@ DQN_LOOP_PARTS = ("dqn_loop", "dueling")
 """The parts whose learning check trains with the student's DQN loop (``dqn_loop.train``)."""
 
 
+def q_network_class(part: str) -> type[nn.Module]:
+    """The grader's Q-network class of a DQN-loop part (built with obs_dim, num_actions,
+    hidden_sizes)."""
+    return QNetwork if part == "dqn_loop" else GraderDuelingQ
+
+
 class NotTheKitsNetwork(ValueError):
     """Parameters that do not fit the kit's network; the message is written for the student."""
 
@@ -95,8 +101,7 @@ def greedy_policy(part: str, config: dict[str, Any], state: Any) -> Callable[[np
     obs_dim, space = _box(config["env_id"])
     hidden = tuple(config["hidden_sizes"])
     if part in DQN_LOOP_PARTS:
-        kind = QNetwork if part == "dqn_loop" else GraderDuelingQ
-        q_network = _load(kind(obs_dim, int(space.n), hidden), state, prefix, what)
+        q_network = _load(q_network_class(part)(obs_dim, int(space.n), hidden), state, prefix, what)
         return lambda observations: q_network(torch.as_tensor(observations)).argmax(dim=1).numpy()
     low = torch.as_tensor(space.low, dtype=torch.float32)
     high = torch.as_tensor(space.high, dtype=torch.float32)
