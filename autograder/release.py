@@ -1,4 +1,4 @@
-"""What students get: ``python -m autograder release OUT_DIR [--edit modules|notebooks]``.
+"""What students get: ``python -m autograder release OUT_DIR [--edit modules|notebooks] [--url URL]``.
 
 The release holds the stubs, the provided code, the lecture notes, the notebooks, the
 public tests with their fixtures and the machinery to run them, a student README and
@@ -12,6 +12,10 @@ get it.
 solution cell holding the stub, which writes ``assignments/<part>.py`` when it runs (see
 ``autograder/solution_cells.py``); the stubs then say that the cell is their source, and
 ``submit.py`` reads the modules out of the saved notebooks.
+
+``--url`` says where students get the hand-out: it goes into every notebook's first cell
+(``HANDOUT_URL``), which on a hosted runtime (Colab) fetches the homework from there and
+installs the kit (see ``autograder/templates/first_cell.py``), and into the student README.
 """
 from __future__ import annotations
 
