@@ -93,6 +93,13 @@ def test_release_url_is_in_every_notebooks_first_cell_and_the_readme(tmp_path):
 
 
 # -- slow: a notebook in a fresh environment that only its first cell sets up ----------------------
+@pytest.fixture
+def root(tmp_path):
+    """The test's folder, whose fresh runtime (1.3 GB, torch's most of it) is removed after the test."""
+    yield tmp_path
+    shutil.rmtree(tmp_path / "runtime", ignore_errors=True)
+
+
 def fresh_kernel(root: Path) -> tuple[str, Path]:
     """A new virtual environment with a Jupyter kernel and nothing of the kit, registered as a
     kernel under ``root``; returns its kernel name and Python."""
@@ -101,7 +108,7 @@ def fresh_kernel(root: Path) -> tuple[str, Path]:
     python = venv / "bin" / "python"
     pins = (REPO / "requirements.txt").read_text().splitlines()
     ipykernel = next(line for line in pins if line.startswith("ipykernel=="))
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", ipykernel],
+    subprocess.run([str(python), "-I", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", ipykernel],
                    check=True, timeout=INSTALL_SECONDS)
     probe = subprocess.run([str(python), "-I", "-c", "import autograder"], capture_output=True, text=True)
     assert "No module named 'autograder'" in probe.stderr, probe.stderr
@@ -163,22 +170,22 @@ def assert_set_up_by_its_first_cell(notebook: nbformat.NotebookNode, python: Pat
 
 
 @pytest.mark.slow
-def test_a_notebook_sets_up_a_fresh_runtime_from_a_hand_out_folder(tmp_path, monkeypatch):
-    handout = handout_at(tmp_path / "handout", str(tmp_path / "handout"))
+def test_a_notebook_sets_up_a_fresh_runtime_from_a_hand_out_folder(root, monkeypatch):
+    handout = handout_at(root / "handout", str(root / "handout"))
     start = time.monotonic()
-    notebook, python = run_hosted(handout, tmp_path, monkeypatch)
+    notebook, python = run_hosted(handout, root, monkeypatch)
     print(f"hand-out folder: notebook 1 in a fresh runtime in {time.monotonic() - start:.0f} s")
-    assert_set_up_by_its_first_cell(notebook, python, (tmp_path / "content" / "homework").resolve())
+    assert_set_up_by_its_first_cell(notebook, python, (root / "content" / "homework").resolve())
 
 
 @pytest.mark.slow
-def test_a_notebook_sets_up_a_fresh_runtime_from_a_git_url(tmp_path, monkeypatch):
-    repository = tmp_path / "handout.git"
+def test_a_notebook_sets_up_a_fresh_runtime_from_a_git_url(root, monkeypatch):
+    repository = root / "handout.git"
     handout_at(repository, f"git+file://{repository}")
     as_git_repository(repository)
     start = time.monotonic()
-    notebook, python = run_hosted(repository, tmp_path, monkeypatch)
+    notebook, python = run_hosted(repository, root, monkeypatch)
     print(f"git URL: notebook 1 in a fresh runtime in {time.monotonic() - start:.0f} s")
-    homework = (tmp_path / "content" / "homework").resolve()
+    homework = (root / "content" / "homework").resolve()
     assert_set_up_by_its_first_cell(notebook, python, homework)
     assert (homework / ".git").is_dir()  # a clone, not a copy

@@ -10,6 +10,7 @@ one, and the modules it checks are the working folder's.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import site
 import subprocess
@@ -49,11 +50,15 @@ def test_an_installed_hand_out_checks_the_modules_of_the_working_folder(handout,
     copy = tmp_path / "homework"
     shutil.copytree(handout, copy)
     target = wheel(copy, tmp_path / "wheels") if form == "wheel" else git_repository(copy)
-    subprocess.run([sys._base_executable, "-m", "venv", str(tmp_path / "venv")], check=True, timeout=120)
+    subprocess.run([sys._base_executable, "-m", "venv", "--without-pip", str(tmp_path / "venv")], check=True,
+                   timeout=120)
     python = tmp_path / "venv" / "bin" / "python"
-    # Without PYTHONPATH, which may name a checkout whose metadata pip would take for the kit installed.
-    installed = subprocess.run([str(python), "-I", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                                "--no-deps", target], capture_output=True, text=True, timeout=300)
+    # This environment's pip, installing into the new one; without PYTHONPATH, which may name a
+    # checkout whose metadata pip would take for the kit installed.
+    environment = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
+    installed = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
+                                "--disable-pip-version-check", "--no-deps", target],
+                               env=environment, capture_output=True, text=True, timeout=300)
     assert installed.returncode == 0, installed.stderr[-3000:]
     purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                              capture_output=True, text=True, check=True).stdout.strip()
