@@ -11,7 +11,9 @@ where it came from). ``DQKIT_SETUP=install`` stands for the hosted runtime and a
 ``KIT_TORCH_INDEX`` for the absent network. Both tests use pip's own cache, so that what pip
 downloads (from a package index over the network) is shared by them and by later runs; a
 registry of local files, as on the kit's test machine, leaves nothing to cache, and the two
-take about three minutes side by side (``pytest -n 2``) on two cores.
+take about three minutes side by side (``pytest -n 2``) on two cores. Each leaves a 1.3 GB
+environment in its ``tmp_path``: deleting its 48,000 files took longer than the test on the
+kit's machine, so it goes with pytest's older temporary folders (it keeps the last three runs).
 """
 from __future__ import annotations
 
@@ -93,13 +95,6 @@ def test_release_url_is_in_every_notebooks_first_cell_and_the_readme(tmp_path):
 
 
 # -- slow: a notebook in a fresh environment that only its first cell sets up ----------------------
-@pytest.fixture
-def root(tmp_path):
-    """The test's folder, whose fresh runtime (1.3 GB, torch's most of it) is removed after the test."""
-    yield tmp_path
-    shutil.rmtree(tmp_path / "runtime", ignore_errors=True)
-
-
 def fresh_kernel(root: Path) -> tuple[str, Path]:
     """A new virtual environment with a Jupyter kernel and nothing of the kit, registered as a
     kernel under ``root``; returns its kernel name and Python."""
@@ -170,22 +165,22 @@ def assert_set_up_by_its_first_cell(notebook: nbformat.NotebookNode, python: Pat
 
 
 @pytest.mark.slow
-def test_a_notebook_sets_up_a_fresh_runtime_from_a_hand_out_folder(root, monkeypatch):
-    handout = handout_at(root / "handout", str(root / "handout"))
+def test_a_notebook_sets_up_a_fresh_runtime_from_a_hand_out_folder(tmp_path, monkeypatch):
+    handout = handout_at(tmp_path / "handout", str(tmp_path / "handout"))
     start = time.monotonic()
-    notebook, python = run_hosted(handout, root, monkeypatch)
+    notebook, python = run_hosted(handout, tmp_path, monkeypatch)
     print(f"hand-out folder: notebook 1 in a fresh runtime in {time.monotonic() - start:.0f} s")
-    assert_set_up_by_its_first_cell(notebook, python, (root / "content" / "homework").resolve())
+    assert_set_up_by_its_first_cell(notebook, python, (tmp_path / "content" / "homework").resolve())
 
 
 @pytest.mark.slow
-def test_a_notebook_sets_up_a_fresh_runtime_from_a_git_url(root, monkeypatch):
-    repository = root / "handout.git"
+def test_a_notebook_sets_up_a_fresh_runtime_from_a_git_url(tmp_path, monkeypatch):
+    repository = tmp_path / "handout.git"
     handout_at(repository, f"git+file://{repository}")
     as_git_repository(repository)
     start = time.monotonic()
-    notebook, python = run_hosted(repository, root, monkeypatch)
+    notebook, python = run_hosted(repository, tmp_path, monkeypatch)
     print(f"git URL: notebook 1 in a fresh runtime in {time.monotonic() - start:.0f} s")
-    homework = (root / "content" / "homework").resolve()
+    homework = (tmp_path / "content" / "homework").resolve()
     assert_set_up_by_its_first_cell(notebook, python, homework)
     assert (homework / ".git").is_dir()  # a clone, not a copy
