@@ -11,7 +11,7 @@ where it came from). ``DQKIT_SETUP=install`` stands for the hosted runtime and a
 ``KIT_TORCH_INDEX`` for the absent network. Both tests use pip's own cache, so that what pip
 downloads (from a package index over the network) is shared by them and by later runs; a
 registry of local files, as on the kit's test machine, leaves nothing to cache, and the two
-take about three minutes side by side (``pytest -n 2``) on two cores. Each leaves a 1.3 GB
+take two to three minutes (``pytest -n 2``) on two cores shared with other work. Each leaves a 1.3 GB
 environment in its ``tmp_path``: deleting its 48,000 files took longer than the test on the
 kit's machine, so it goes with pytest's older temporary folders (it keeps the last three runs).
 """
