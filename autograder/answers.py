@@ -33,7 +33,23 @@ from typing import Any, Iterable
 from autograder import sanitize
 from autograder.solution_cells import MAX_NOTEBOOK_BYTES, SKIPPED_FOLDERS
 
-KIT_NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+def _kit_notebooks() -> Path:
+    """The notebooks whose written questions count: those beside the kit's packages (a checkout
+    or a hand-out folder); for a kit installed into site-packages, where there are none, those
+    of the homework you work in, beside the folder of your modules (``selfcheck.modules_dir``)."""
+    beside = Path(__file__).resolve().parent.parent / "notebooks"
+    if beside.is_dir():
+        return beside
+    from autograder.selfcheck import ModulesNotFound, modules_dir
+
+    try:
+        return modules_dir().parent / "notebooks"
+    except ModulesNotFound:
+        return beside
+
+
+KIT_NOTEBOOKS = _kit_notebooks()
 TAG = "answer"
 PLACEHOLDER = "YOUR ANSWER HERE"
 """What an answer cell of a student's notebook holds until they write their answer."""

@@ -21,12 +21,15 @@ def cmd_release(args: argparse.Namespace) -> int:
     from autograder import release
 
     try:
-        files = release.write_release(Path(args.out_dir), force=args.force, edit=args.edit)
+        files = release.write_release(Path(args.out_dir), force=args.force, edit=args.edit, url=args.url)
     except release.ReleaseError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     where = "the notebooks' solution cells" if args.edit == "notebooks" else "the modules in assignments/"
     print(f"wrote the student release to {args.out_dir} ({len(files)} files); students write their code in {where}")
+    if not args.url:
+        print("no --url: a hosted notebook (Colab) cannot fetch this hand-out until its first cell's HANDOUT_URL "
+              "names where students get it (release again with --url)")
     return 0
 
 
@@ -122,6 +125,10 @@ def add_commands(commands) -> None:
     hand_out.add_argument("--edit", choices=solution_cells.EDIT_MODES, default="modules",
                           help="where students write their code: the .py modules (default) or the notebooks' "
                                "solution cells")
+    hand_out.add_argument("--url", default="",
+                          help="where students get this hand-out, for the notebooks' first cell on a hosted runtime "
+                               "(Colab): a git URL (git+https://host/course/homework.git, optionally @tag) or an "
+                               "absolute folder path")
     hand_out.set_defaults(run=cmd_release)
 
     zipped = commands.add_parser("gradescope", help="build the Gradescope autograder zip")

@@ -7,7 +7,14 @@ A source in ``notebooks_src/`` is a Python file split into cells by marker lines
     # %% tags: check         a code cell with tags (here: it runs a part's self-check)
     # %% [markdown] tags: answer   the model answer to a written question
 
-Tags the kit reads: ``setup`` (imports; the first code cell), ``check`` (the self-check),
+Every notebook starts with the same code cell, ``autograder/templates/first_cell.py`` (tag
+``kit-setup``), which sets the notebook up wherever it runs: nothing to do in the kit's
+environment; in a hosted notebook (Colab) it fetches the homework from the course's hand-out
+(``HANDOUT_URL``, which ``release --url`` sets) and installs the kit; in a Jupyter without
+the kit it says what to run. The notebooks ask for the kit's kernel (``KERNEL``), which
+``./kit`` registers.
+
+Tags the kit reads: ``setup`` (imports; the first code cell of the source), ``check`` (the self-check),
 ``demo`` (runs the student's code in the notebook), ``answer`` (a model answer: the
 students' notebooks show "YOUR ANSWER HERE" in its place; the nbgrader source keeps it as
 the solution).
@@ -27,6 +34,11 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCES = REPO_ROOT / "notebooks_src"
+FIRST_CELL = Path(__file__).resolve().parent / "templates" / "first_cell.py"
+FIRST_CELL_TAG = "kit-setup"
+KERNEL = {"display_name": "Deep Q-learning kit", "language": "python", "name": "deepq-kit"}
+"""The kernel the notebooks ask for, which ``./kit`` registers; a Jupyter that lacks it offers
+another, and Colab, which knows only its own, runs its Python 3 after a warning."""
 TARGET = REPO_ROOT / "notebooks"
 MARKER = re.compile(r"^# %%(?P<markdown> \[markdown\])?(?: tags: (?P<tags>[\w, -]+))?\s*$")
 
@@ -81,16 +93,14 @@ STUDENT_ANSWER = "YOUR ANSWER HERE"
 
 def render(text: str, filename: str) -> str:
     """The students' notebook: model answers replaced by a place to write one."""
-    cells = parse(text, filename)
+    first = parse(f"# %% tags: {FIRST_CELL_TAG}\n" + FIRST_CELL.read_text(encoding="utf-8"), str(FIRST_CELL))
+    cells = first + parse(text, filename)
     for cell in cells:
         if "answer" in cell["metadata"].get("tags", []):
             cell["source"] = [STUDENT_ANSWER]
     notebook = {
         "cells": cells,
-        "metadata": {
-            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-            "language_info": {"name": "python"},
-        },
+        "metadata": {"kernelspec": KERNEL, "language_info": {"name": "python"}},
         "nbformat": 4,
         "nbformat_minor": 5,
     }

@@ -44,3 +44,17 @@ def test_the_dask_extra_is_optional_and_pinned_alike_in_both_places():
     assert {match[1].lower(): match[2] for match in map(PIN.match, extra)} == pins(REPO / "requirements-dask.txt")
     assert set(pins(REPO / "requirements-dask.txt")) == {"dask", "distributed"}
     assert not set(pins(REPO / "requirements-dask.txt")) & set(pins(REPO / "requirements.txt"))  # not installed by default
+
+
+def test_pip_installs_the_same_pins_as_requirements_txt():
+    """`pip install .` (a folder, a git URL or a wheel of the hand-out) gets the versions the kit's
+    tests run on: the dependencies and the extras but Dask's are requirements.txt, exactly."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    extras = project["optional-dependencies"]
+    listed = [*project["dependencies"], *(pin for name, pins_ in extras.items() if name != "dask" for pin in pins_)]
+    found = {match[1].lower(): match[2] for match in map(PIN.match, listed)}
+    assert None not in map(PIN.match, listed), listed
+    assert found == pins(REPO / "requirements.txt")
+    assert len(found) == len(listed), "a package is listed twice"
+    # A hosted kernel's own Jupyter packages (ipykernel among them) are left alone by a plain install.
+    assert not any(pin.startswith(("ipykernel", "nbgrader", "nbclient")) for pin in project["dependencies"])

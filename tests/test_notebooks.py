@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder.notebooks import NotebookSourceError, build, parse, stale
+from autograder.notebooks import FIRST_CELL_TAG, NotebookSourceError, build, parse, stale
 from autograder.parts import PARTS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -52,12 +52,20 @@ def code_cells(path: Path) -> list[nbformat.NotebookNode]:
 PART_NOTEBOOKS = [path for path in NOTEBOOKS if "use_modules" in path.read_text()]
 
 
+def test_every_notebook_starts_with_the_same_cell_that_sets_it_up_wherever_it_runs():
+    first_cells = {path.name: code_cells(path)[0] for path in NOTEBOOKS}
+    assert all(FIRST_CELL_TAG in cell.metadata.get("tags", []) for cell in first_cells.values()), first_cells
+    assert len({cell.source for cell in first_cells.values()}) == 1
+    assert all(nbformat.read(path, as_version=4).metadata.kernelspec.name == "deepq-kit" for path in NOTEBOOKS)
+
+
 def test_every_part_notebook_says_first_which_modules_it_checks():
-    """The set-up cell, which runs first, calls use_modules() before it imports a module of yours."""
+    """The set-up cell, which runs first after the cell that sets the notebook up (silent in the
+    kit's environment), calls use_modules() before it imports a module of yours."""
     assert len(PART_NOTEBOOKS) == len(PARTS)
     for path in PART_NOTEBOOKS:
-        setup = code_cells(path)[0]
-        assert "setup" in setup.metadata.get("tags", []), f"{path.name}: the first code cell is not the set-up cell"
+        setup = code_cells(path)[1]
+        assert "setup" in setup.metadata.get("tags", []), f"{path.name}: the second code cell is not the set-up cell"
         lines = setup.source.splitlines()
         call = next(index for index, line in enumerate(lines) if line.startswith("use_modules()"))
         imported = [line for line in lines[:call] if any(f"import {part.name}" in line or f"from {part.name} " in line
@@ -73,7 +81,7 @@ def test_a_notebook_in_another_copy_of_the_homework_names_that_copys_modules_fir
     notebook = REPO / "notebooks" / "01_replay_buffer.ipynb"
     (homework / "notebooks").mkdir()
     shutil.copy(notebook, homework / "notebooks")
-    cells = code_cells(homework / "notebooks" / notebook.name)[:1]
+    cells = code_cells(homework / "notebooks" / notebook.name)[:2]
     ran = nbformat.v4.new_notebook(cells=cells)
     saved = os.environ.pop("DQKIT_MODULES", None)
     try:
@@ -82,7 +90,8 @@ def test_a_notebook_in_another_copy_of_the_homework_names_that_copys_modules_fir
     finally:
         if saved is not None:
             os.environ["DQKIT_MODULES"] = saved
-    first = ran.cells[0].outputs[0]
+    assert ran.cells[0].outputs == []  # in the kit's environment, the first cell has nothing to do
+    first = ran.cells[1].outputs[0]
     assert first.get("text") == f"Checking your modules in {(homework / 'assignments').resolve()}\n", first
 
 
