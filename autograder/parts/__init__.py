@@ -82,6 +82,7 @@ PARTS: tuple[Part, ...] = (
     Part("ddpg", "DDPG", "lecture_notes/07_continuous_actions.md",
          LearningRun("DDPGConfig", "pendulum_ddpg", "DDPG on Pendulum-v1")),
     Part("dueling", "Dueling networks", "lecture_notes/09_dueling.md"),
+    Part("pixels", "Q-learning from pixels", "lecture_notes/10_pixels.md"),
 )
 
 
