@@ -24,6 +24,10 @@ Writes PNGs into ``lecture_notes/figures/`` (the notes embed them):
   DuelingQNetwork (median and range over seeds), and the value and advantage streams of the
   trained dueling network of seed 0 along an episode of random actions (the dueling band is
   also stored, as ``cartpole_dueling``).
+- ``pixels.png``: FlickerCatch-v0's frames through the pixels part's pipeline (the last frame
+  of a step, the max of its two frames, the preprocessed frame), and the greedy return of the
+  course's pixel DQN against agent steps (median and range over seeds), with the reference's
+  pieces and with the frame max left out.
 
 The course-config bands of the first two figures are also stored in
 ``dqkit/reference_curves/`` (one JSON file per agent), so that a student's own run can be
@@ -411,6 +415,67 @@ def dueling_figure(seeds: int) -> None:
     save(figure, "dueling.png")
 
 
+def pixels_run(job: tuple[bool, int]) -> tuple[bool, list[tuple[int, float]], int, int]:
+    """(with the frame max, evaluations, budget, eval_every) of one run of the course's pixel
+    DQN on FlickerCatch-v0, with the reference's pieces or with max_frames replaced by the
+    last frame alone."""
+    with_max, seed = job
+    use_reference()
+    import pixels
+    from dqkit.pixels import PixelDQNConfig, train
+
+    pieces = pixels.pieces()
+    if not with_max:
+        pieces = pieces._replace(max_frames=lambda previous, last: last)
+    config = PixelDQNConfig(seed=seed)
+    return with_max, list(train(config, pieces).evaluations), config.total_steps, config.eval_every
+
+
+def pixels_figure(seeds: int) -> None:
+    """Left: one step's frames of FlickerCatch-v0 through the pipeline. Right: the greedy return
+    of the course's pixel DQN with and without the frame max, median and range over seeds."""
+    import gymnasium as gym
+
+    use_reference()
+    import pixels
+    from dqkit.catch import FLICKER_CATCH
+    from dqkit.pixels import PixelDQNConfig
+
+    config = PixelDQNConfig()
+    with Pool(2) as pool:
+        runs = pool.map(pixels_run, [(flag, seed) for flag in (True, False) for seed in range(seeds)])
+    env = gym.make(FLICKER_CATCH)
+    env.reset(seed=1)
+    for _ in range(3):
+        odd, *_ = env.step(1)
+        even, *_ = env.step(1)
+    env.close()
+    figure = plt.figure(figsize=(12, 3.6))
+    grid = figure.add_gridspec(1, 5, width_ratios=[1, 1, 1, 0.2, 3.2])
+    combined = pixels.max_frames(odd, even)
+    panels = [(even, "last frame of the step"), (combined, "max of its two frames"),
+              (pixels.preprocess_frame(combined, config.downsample), "preprocessed")]
+    for column, (image, title) in enumerate(panels):
+        axis = figure.add_subplot(grid[0, column])
+        axis.imshow(image, cmap="gray" if image.ndim == 2 else None, vmin=0, vmax=255)
+        axis.set_title(title, fontsize=9)
+        axis.axis("off")
+    curves = figure.add_subplot(grid[0, 4])
+    for flag, label in ((True, "reference pieces"), (False, "without the frame max (last frame only)")):
+        mine = [evaluations for with_max, evaluations, _, _ in runs if with_max == flag]
+        steps, table = band(mine, config.total_steps, config.eval_every)
+        curves.plot(steps, np.nanmedian(table, axis=0), label=f"{label} ({len(mine)} seeds)")
+        curves.fill_between(steps, np.nanmin(table, axis=0), np.nanmax(table, axis=0), alpha=0.2)
+        solved = [evaluations[-1][0] for evaluations in mine if evaluations and evaluations[-1][1] >= config.solved_return]
+        print(f"pixels, {label}: solved {len(solved)} of {len(mine)}, at steps {solved}")
+    curves.axhline(config.solved_return, color="gray", linestyle=":", linewidth=1)
+    curves.set_xlabel("agent steps (2 frames each)")
+    curves.set_ylabel("mean greedy return")
+    curves.set_title("DQN from pixels on FlickerCatch-v0", fontsize=10)
+    curves.legend(fontsize=8, loc="lower right")
+    save(figure, "pixels.png")
+
+
 def save(figure, name: str, layout: bool = True) -> None:
     FIGURES.mkdir(exist_ok=True)
     if layout:
@@ -421,7 +486,7 @@ def save(figure, name: str, layout: bool = True) -> None:
 
 
 FIGURE_NAMES = ["cartpole_dqn", "pendulum_agents", "online_to_dqn", "target_lag", "overestimation",
-                "n_step_chain", "maximizers", "dueling"]
+                "n_step_chain", "maximizers", "dueling", "pixels"]
 
 
 def main() -> None:
@@ -440,6 +505,8 @@ def main() -> None:
         maximizers_figure()
     if "dueling" in args.only:
         dueling_figure(args.seeds)
+    if "pixels" in args.only:
+        pixels_figure(args.seeds)
 
 
 if __name__ == "__main__":

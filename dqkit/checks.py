@@ -397,3 +397,50 @@ def check_action_batch(actions: Any, batch_size: int) -> None:
         raise ValueError(f"actions must have shape [B, action_dim] = [{batch_size}, A], got {list(actions.shape)}")
     if actions.dtype != torch.float32:
         raise TypeError(f"actions must be float32 (continuous actions), got {actions.dtype}")
+
+
+# -- pixels.py ---------------------------------------------------------------------------------
+def check_rgb_frame(frame: Any, name: str = "frame") -> np.ndarray:
+    """Return ``frame`` as a uint8 ndarray [H, W, 3], an RGB screen as environments give it;
+    raise for anything else (a float image, a grayscale one, channels first)."""
+    if isinstance(frame, torch.Tensor):
+        frame = frame.detach().cpu().numpy()
+    if not isinstance(frame, np.ndarray):
+        raise TypeError(f"{name} must be a numpy array (uint8 [H, W, 3]), got {type(frame).__name__}")
+    if frame.dtype != np.uint8:
+        raise TypeError(f"{name} must be uint8, as a screen is, got {frame.dtype}")
+    if frame.ndim != 3 or frame.shape[2] != 3:
+        raise ValueError(f"{name} must have shape [H, W, 3] (RGB, channels last), got {list(frame.shape)}")
+    return frame
+
+
+def check_gray_frame(frame: Any, shape: tuple[int, ...] | None = None, name: str = "frame") -> np.ndarray:
+    """Return ``frame`` as a uint8 ndarray [H, W] (a preprocessed frame), of ``shape`` if given."""
+    if not isinstance(frame, np.ndarray) or frame.dtype != np.uint8 or frame.ndim != 2:
+        got = (f"{frame.dtype} {list(frame.shape)}" if isinstance(frame, np.ndarray) else type(frame).__name__)
+        raise TypeError(f"{name} must be a preprocessed frame, a uint8 ndarray [H, W]; got {got}")
+    if shape is not None and tuple(frame.shape) != tuple(shape):
+        raise ValueError(f"{name} has shape {list(frame.shape)}, but this buffer or stacker holds frames of "
+                         f"shape {list(shape)}")
+    return frame
+
+
+def check_downsample_factor(frame_shape: tuple[int, ...], factor: Any) -> int:
+    """Return ``factor`` as an int that divides both sides of a frame [H, W, ...]."""
+    factor = check_count(factor, "factor")
+    if frame_shape[0] % factor or frame_shape[1] % factor:
+        raise ValueError(f"factor {factor} must divide the frame's height and width, {list(frame_shape[:2])}")
+    return factor
+
+
+def check_pixel_observations(observations: Any, stack: int, height: int, width: int) -> None:
+    """Raise unless ``observations`` is a uint8 tensor [B, stack, height, width] (a batch of
+    frame stacks as the frame buffer gives them, channels first)."""
+    if not isinstance(observations, torch.Tensor):
+        raise TypeError(f"observations must be a torch.Tensor, got {type(observations).__name__}")
+    if observations.dtype != torch.uint8:
+        raise TypeError(f"observations must be uint8 frame stacks (the network scales them itself), got "
+                        f"{observations.dtype}")
+    if observations.dim() != 4 or list(observations.shape[1:]) != [stack, height, width]:
+        raise ValueError(f"observations must have shape [B, stack, height, width] = [B, {stack}, {height}, {width}], "
+                         f"got {list(observations.shape)}")

@@ -76,3 +76,18 @@ class Actor(nn.Module):
 
     def forward(self, observations):
         return self.centre + self.half_range * torch.tanh(self.net(observations))
+
+
+def conv_trunk(stack: int, height: int, width: int) -> tuple[nn.Sequential, int]:
+    """The convolutional layers of the pixels part's Q-network, and the number of features
+    they give per state: float32 [B, stack, height, width] -> [B, 32, h, w], h and w what two
+    convolutions (16 filters 4x4, then 32 filters 3x3, both with stride 2 and each followed
+    by a ReLU) leave of the frame. A smaller cousin of the DQN paper's three layers,
+    sized for frames of a few dozen pixels a side."""
+    layers = nn.Sequential(nn.Conv2d(stack, 16, kernel_size=4, stride=2), nn.ReLU(),
+                           nn.Conv2d(16, 32, kernel_size=3, stride=2), nn.ReLU())
+    h, w = ((height - 4) // 2 + 1 - 3) // 2 + 1, ((width - 4) // 2 + 1 - 3) // 2 + 1
+    if h < 1 or w < 1:
+        raise ValueError(f"frames of {height} x {width} pixels are too small for the convolutional trunk "
+                         "(it needs at least 8 x 8)")
+    return layers, 32 * h * w

@@ -818,6 +818,6 @@ CEM = [
 MUTANTS = MUTANTS + RANDOM_SHOOTING + CEM
 
 # The later parts keep their bugs in files of their own; they import Mutant from here.
-from tests import mutants_ddpg, mutants_dueling, mutants_naf, mutants_sampled_q  # noqa: E402
+from tests import mutants_ddpg, mutants_dueling, mutants_naf, mutants_pixels, mutants_sampled_q  # noqa: E402
 
-MUTANTS = MUTANTS + mutants_sampled_q.MUTANTS + mutants_naf.MUTANTS + mutants_ddpg.MUTANTS + mutants_dueling.MUTANTS
+MUTANTS = MUTANTS + mutants_sampled_q.MUTANTS + mutants_naf.MUTANTS + mutants_ddpg.MUTANTS + mutants_dueling.MUTANTS + mutants_pixels.MUTANTS

@@ -28,7 +28,7 @@ from tests.gradescope import validate_results
 
 REPO = Path(__file__).resolve().parent.parent
 KIT_NOTEBOOKS = REPO / "notebooks"
-QUESTIONS = 13
+QUESTIONS = 14
 """Written questions in the kit's notebooks: one per notebook."""
 TERMINAL_CONTROLS = ("\x1b", "\x07", "\u202e", "\r")
 

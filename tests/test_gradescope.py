@@ -20,6 +20,7 @@ from autograder.gradescope import build_zip
 from autograder.parts import PARTS
 from autograder.secrecy import secret_paths
 from tests.gradescope import validate_results
+from tests.test_answers import QUESTIONS
 
 REPO = Path(__file__).resolve().parent.parent
 SYSTEM_PYTHON = Path("/usr/bin/python3.11")
@@ -100,7 +101,7 @@ def test_reference_gets_full_marks(autograder_root):
     assert results["stdout_visibility"] == "hidden"
     assert {test["visibility"] for test in results["tests"]} == {"visible", "after_published"}
     # The installed zip knows the written questions; this upload answers none of them.
-    assert [entry["answered"] for entry in results["extra_data"]["written_answers"]] == [False] * 13
+    assert [entry["answered"] for entry in results["extra_data"]["written_answers"]] == [False] * QUESTIONS
 
 
 def test_stubs_get_zero(autograder_root):

@@ -1,6 +1,7 @@
-"""The learning check shared by parts dqn_loop, sampled_q, naf, ddpg and dueling: the student's
-whole agent (for dueling, the student's DQN with the student's dueling network), trained with
-the course's config, must solve the task."""
+"""The learning check shared by parts dqn_loop, sampled_q, naf, ddpg, dueling and pixels: the
+student's whole agent (for dueling, the student's DQN with the student's dueling network; for
+pixels, the student's pixel pieces in the kit's pixel DQN loop), trained with the course's
+config, must solve the task."""
 from __future__ import annotations
 
 from typing import Any

@@ -83,6 +83,7 @@ PARTS: tuple[Part, ...] = (
          LearningRun("DDPGConfig", "pendulum_ddpg", "DDPG on Pendulum-v1")),
     Part("dueling", "Dueling networks", "lecture_notes/09_dueling.md",
          LearningRun("DQNConfig", "cartpole_dueling", "Dueling DQN on CartPole-v1")),
+    Part("pixels", "Q-learning from pixels", "lecture_notes/10_pixels.md"),
 )
 
 

@@ -22,6 +22,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from autograder.shared import pixels
 from autograder.shared.networks import GraderDuelingQ
 from dqkit.continuous import EVALUATION_SEED
 from dqkit.envs import evaluate
@@ -37,6 +38,7 @@ NETWORK_KEYS = {
     "ddpg": ("net.", "the actor (Actor) of the trained agent"),
     "naf": ("mu_net.", "the mu network of the trained NAFNetwork"),
     "sampled_q": ("", "the critic (Critic) of the trained agent"),
+    "pixels": ("", "the convolutional Q-network (PixelQNetwork) returned as PixelTrainResult.q_network"),
 }
 """Per learning part: the prefix, in the trained module's state, of the parameters the
 grader's network takes (the whole QNetwork, DuelingQNetwork or Critic; only the MLP of Actor
@@ -138,7 +140,13 @@ def _one_thread():
 
 def greedy_return(part: str, config: dict[str, Any], seed: int, state: Any) -> float:
     """Mean undiscounted return of the greedy policy of ``state`` over the config's
-    ``eval_episodes`` episodes, measured here."""
+    ``eval_episodes`` episodes, measured here (part pixels: on frames, through the grader's
+    own frame pipeline, ``autograder/shared/pixels.py``)."""
+    if part == "pixels":
+        prefix, what = NETWORK_KEYS[part]
+        q_network = _load(pixels.grader_network(config, int(config["hidden_size"])), state, prefix, what)
+        with _one_thread():
+            return float(np.mean(pixels.play(q_network, config, seed)))
     policy = greedy_policy(part, config, state)
     with _one_thread():
         returns = evaluate(policy, config["env_id"], int(config["eval_episodes"]), seed=evaluation_seed(part, seed))
