@@ -530,7 +530,7 @@ class Worker:
             remaining = deadline - time.monotonic()
             ready = select.select([self._answer_fd], [], [], max(0.0, remaining))[0] if remaining > 0 else []
             if not ready:
-                raise self._crash(f"it did not finish within {timeout:g} s (an infinite loop?)", timed_out=True)
+                raise self._crash(f"it did not finish within {timeout:g} s (an infinite loop, or code much slower than the reference's?)", timed_out=True)
             chunk = os.read(self._answer_fd, count)
             if not chunk:
                 returncode = self._process.wait() if self._process else 0

@@ -61,4 +61,14 @@ MUTANTS = [
            "gives the value head detached features, so the value stream does not train the trunk",
            ((VALUES, "values = self.value_head(features.detach()).squeeze(1)"),),
            r"value head was given detached features"),
+    Mutant("advantages_left_out", "dueling",
+           "returns V(s) for every action: the centred advantages are multiplied by 0",
+           ((COMBINE, "return values.unsqueeze(1) + 0 * centred"),),
+           r"Q does not depend on the advantages"),
+    Mutant("advantages_standardized", "dueling",
+           "divides the centred advantages by their standard deviation, as advantages are normalized in "
+           "policy-gradient methods",
+           ((CENTRE, "centred = (advantages - advantages.mean(dim=1, keepdim=True)) / "
+                     "advantages.std(dim=1, keepdim=True)"),),
+           r"should be added as they are \(not rescaled, normalized or transformed\)"),
 ]

@@ -153,3 +153,56 @@ def test_a_hard_link_is_not_graded(tmp_path):
     assert report.score == 0
     assert any("hard link" in note for note in report.notes), report.notes
     assert all("hard link" in test.output for test in report.tests)
+
+
+# A dueling submission with nothing written, whose import replaces dqn_loop.train by a function
+# that returns, untrained, a DuelingQNetwork whose weights were set by hand to a linear
+# controller that balances the pole (push right when w . s > 0).
+HAND_SET_DUELING = '''
+import torch as _torch
+
+
+def _set_by_hand(config):
+    import dqn_loop
+    network = DuelingQNetwork(4, 2, config.hidden_sizes)
+    with _torch.no_grad():
+        for parameter in network.parameters():
+            parameter.zero_()
+        layers = [layer for layer in network.trunk if isinstance(layer, _torch.nn.Linear)]
+        controller = _torch.tensor([0.1, 0.5, 10.0, 2.0])
+        layers[0].weight[0], layers[0].weight[1] = controller, -controller
+        for layer in layers[1:]:
+            layer.weight[0, 0] = layer.weight[1, 1] = 1.0
+        network.advantage_head.weight[1, 0] = network.advantage_head.weight[0, 1] = 1.0
+    return dqn_loop.TrainResult(q_network=network)
+
+
+import dqn_loop as _loop
+_loop.train = _set_by_hand
+'''
+
+
+def test_a_hand_set_network_earns_no_learning_point_without_the_parts_functions(tmp_path):
+    """The learning points of part dueling need its functions to work first: otherwise weights
+    set by hand, in a submission that writes nothing, would earn them (the grader's own
+    measurement of this network solves CartPole, as the first assertion shows)."""
+    from autograder.graders.policies import greedy_return
+    from autograder.shared.networks import GraderDuelingQ
+
+    folder = submission(tmp_path, "dqn_loop", "")
+    stub = (REPO / "assignments" / "dueling.py").read_text(encoding="utf-8")
+    (folder / "dueling.py").write_text(stub + HAND_SET_DUELING, encoding="utf-8")
+    case = json.loads(part_named("dueling").fixtures("hidden").read_text())["cartpole"]
+    config = case["args"]["config"]
+    namespace = {"DuelingQNetwork": GraderDuelingQ}
+    exec(HAND_SET_DUELING.replace("import dqn_loop as _loop\n_loop.train = _set_by_hand\n", "")
+         .replace("    import dqn_loop\n", "").replace("return dqn_loop.TrainResult(q_network=network)", "return network"),
+         namespace)
+    network = namespace["_set_by_hand"](type("Config", (), {"hidden_sizes": tuple(config["hidden_sizes"])}))
+    state = {name: tensor.detach().numpy() for name, tensor in network.state_dict().items()}
+    assert greedy_return("dueling", config, 101, state) >= config["solved_return"]
+
+    report = grade(folder, [part_named("dueling")], keyword="learns_cartpole")
+    [test] = report.tests
+    assert test.score == 0, test.output
+    assert "not implemented" in test.output.lower() or "Not trained" in test.output, test.output

@@ -4,10 +4,26 @@ pixels, the student's pixel pieces in the kit's pixel DQN loop), trained with th
 config, must solve the task."""
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograder.graders import policies
-from autograder.graders.support import fail
+from autograder.graders.support import Failure, fail
+
+
+def needs_working(student, prerequisites: Sequence[tuple[Callable[[Any, dict[str, Any]], None], dict[str, Any]]],
+                  what: str) -> None:
+    """The points of a learning check are for ``what`` learning, so they need it to compute
+    what it should first: each (check, case) of ``prerequisites`` (the part's own numeric
+    checks) must pass. Without this, a network that is not the student's work (weights set by
+    hand, or a training function replaced on import) could earn them with the part's functions
+    not written at all."""
+    for check, case in prerequisites:
+        try:
+            check(student, case)
+        except Failure as failure:
+            fail(f"Not trained: this check's points are for {what} learning, so it first needs the part's functions "
+                 f"to compute what they should, and one does not yet: {failure}")
 
 
 def learning_run(case: dict[str, Any], seed: int) -> tuple[str, dict[str, Any], float]:

@@ -67,6 +67,8 @@ MAX_SUBTRACTED = ("The max advantage was subtracted (Q = V + A - max_a A), the p
                   "trains more steadily. " + MEAN_CONVENTION)
 BATCH_AXIS = ("The mean was taken over the batch axis (dim=0), mixing different states: each state's advantages "
               "are centred on their own mean over its actions, advantages.mean(dim=1, keepdim=True).")
+ADVANTAGES_LEFT_OUT = ("Q does not depend on the advantages: every action of a state gets V(s). The centred "
+                       "advantages A(s, a) - mean_a' A(s, a') are what tell a state's actions apart; add them to V(s).")
 
 
 def q_guesses(values: np.ndarray, advantages: np.ndarray) -> dict[str, np.ndarray | None]:
@@ -89,6 +91,7 @@ def q_guesses(values: np.ndarray, advantages: np.ndarray) -> dict[str, np.ndarra
         "advantages.mean(dim=1, keepdim=True), [B, 1].":
             values[:, None] + advantages - mean[:, 0][None, :] if square else None,
         "V(s) is missing: Q(s, a) = V(s) + A(s, a) - mean_a' A(s, a').": advantages - mean,
+        ADVANTAGES_LEFT_OUT: np.broadcast_to(values[:, None], advantages.shape),
         "The mean advantage was added instead of subtracted.": values[:, None] + advantages + mean,
     }
 
@@ -166,6 +169,18 @@ def check_identifiability(student, case: dict[str, Any]) -> None:
         fail(f"Q's mean over the actions of each state should be V(s) = {show(values)}, but yours gives {show(means)}. "
              "With Q = V + A - mean_a A, the centred advantages of each state average to 0, so V(s) is exactly the "
              f"mean of Q(s, .). {hint}".strip())
+    # Q's mean over actions is V, and a shift of A changes nothing, even for a Q that ignores the
+    # advantages or rescales them: what is left of Q around V must be the centred advantages.
+    centred = advantages - advantages.mean(axis=1, keepdims=True)
+    around_mean = q - means[:, None]
+    if not np.allclose(around_mean, centred, atol=ATOL, rtol=1e-5):
+        row = int(np.argmax(np.abs(around_mean - centred).max(axis=1)))
+        cause = (ADVANTAGES_LEFT_OUT if np.allclose(around_mean, 0.0, atol=ATOL)
+                 else "The centred advantages should be added as they are (not rescaled, normalized or transformed).")
+        fail(f"Q(s, a) - V(s) should be the centred advantages A(s, a) - mean_a' A(s, a'); for state {row} they are "
+             f"{show(centred[row])}, and yours gives {show(around_mean[row])}. From Q, V(s) is its mean over the "
+             f"actions and the centred advantages are what remains, so Q(s, a) - Q(s, a') = A(s, a) - A(s, a'). "
+             f"{cause}")
     shifted = result["q_advantages_shifted"]
     _expect_shape(shifted, advantages.shape, what)
     if not np.allclose(shifted["values"], q, atol=ATOL, rtol=1e-5):

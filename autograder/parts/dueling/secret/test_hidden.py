@@ -1,7 +1,7 @@
 """Hidden tests for part "dueling"."""
 from __future__ import annotations
 
-from autograder.graders.learning import check_solves
+from autograder.graders.learning import check_solves, needs_working
 from autograder.graders.support import load_fixture, points
 from autograder.parts.dueling import checks
 
@@ -42,4 +42,6 @@ def test_streams_one_hidden_layer(student):
 @points(3)
 def test_learns_cartpole(student):
     """learning: your DuelingQNetwork, trained by your DQN with the course's DQNConfig, solves CartPole-v1 (greedy return >= 475)"""
+    needs_working(student, [(checks.check_q_values, CASES["q_values_square"]),
+                            (checks.check_streams, CASES["network_one_layer"])], "your DuelingQNetwork")
     check_solves(student, CASES["cartpole"], "DQNConfig", "dueling DQN", checks.CARTPOLE_ADVICE)

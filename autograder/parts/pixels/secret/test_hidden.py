@@ -1,7 +1,7 @@
 """Hidden tests for part "pixels"."""
 from __future__ import annotations
 
-from autograder.graders.learning import check_solves
+from autograder.graders.learning import check_solves, needs_working
 from autograder.graders.support import load_fixture, points
 from autograder.parts.pixels import checks
 
@@ -49,4 +49,10 @@ def test_pixel_q_network_one_state(student):
 @points(4)
 def test_learns_flicker_catch(student):
     """learning: your pieces, trained by the kit's DQN loop with the course's PixelDQNConfig, catch the ball in FlickerCatch-v0 (greedy return >= 0.8)"""
+    needs_working(student, [(checks.check_max_frames, CASES["max_frames_large"]),
+                            (checks.check_preprocess, CASES["preprocess_factor_4"]),
+                            (checks.check_clip, CASES["clip_small"]),
+                            (checks.check_stacker, CASES["stacker_two"]),
+                            (checks.check_buffer, CASES["buffer_wraps"]),
+                            (checks.check_network, CASES["network_one_state"])], "your pixel pieces")
     check_solves(student, CASES["catch"], "PixelDQNConfig", "pixel DQN", checks.LEARNING_ADVICE)
